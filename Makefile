@@ -1,0 +1,23 @@
+# Quick start: `make demo` (fits the bundled cameraman) and `make test` (the whole test suite).
+# Both set everything up first (a virtual environment in .venv).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup demo test bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml scripts/setup.sh
+	bash scripts/setup.sh $(VENV)
+
+demo: setup
+	$(VENV)/bin/torchsiren fit image
+
+test: setup
+	$(PY) -m pytest -q tests
+
+bench: setup
+	$(VENV)/bin/torchsiren bench --quick --out benchmarks/results/bench-cpu.json
+
+clean:
+	rm -rf $(VENV) runs

@@ -1,0 +1,1 @@
+"""The `torchsiren` command line."""

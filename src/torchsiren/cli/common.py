@@ -1,0 +1,66 @@
+"""What every command shares: one-line argument errors, the model and training options, building from them."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+import torch
+
+from ..device import DEVICES
+from ..errors import TorchSirenError
+from ..models import MODEL_NAMES, ModelSpec
+from ..training import PRECISIONS, SCHEDULES, TrainConfig
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line on stderr (exit 2) instead of usage + error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"torchsiren: error: {message} (see {self.prog} --help)\n")
+        raise SystemExit(2)
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model")
+    g.add_argument("--model", default="siren", choices=MODEL_NAMES, metavar="NAME",
+                   help=f"network: {', '.join(MODEL_NAMES)} (default siren)")
+    g.add_argument("--hidden-features", type=int, default=256, help="width of the hidden layers (256)")
+    g.add_argument("--hidden-layers", type=int, default=3, help="hidden layers after the first (3)")
+    g.add_argument("--first-omega", type=float, default=30.0, help="ω₀ of the first sine layer (30)")
+    g.add_argument("--hidden-omega", type=float, default=30.0, help="ω₀ of the other sine layers (30)")
+
+
+def add_train_options(p: argparse.ArgumentParser, steps_help: str = "training steps") -> None:
+    g = p.add_argument_group("training")
+    g.add_argument("--steps", type=int, default=None, help=steps_help)
+    g.add_argument("--lr", type=float, default=1e-4, help="Adam learning rate (1e-4)")
+    g.add_argument("--schedule", default="constant", choices=SCHEDULES, help="learning-rate schedule")
+    g.add_argument("--grad-clip", type=float, default=None, help="clip the gradient norm to this")
+    g.add_argument("--precision", default="fp32", choices=PRECISIONS, help="fp32 (default), tf32 or bf16")
+    g.add_argument("--log-every", type=int, default=25, help="steps between metric evaluations (25)")
+    g.add_argument("--checkpoint-every", type=int, default=500, help="steps between checkpoints (500)")
+    g.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    g.add_argument("--device", default="auto", choices=DEVICES, help="auto (CUDA if present), cpu or cuda")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def model_spec_from_args(args: argparse.Namespace, in_features: int, out_features: int,
+                         samples: int | None = None) -> ModelSpec:
+    return ModelSpec(name=args.model, in_features=in_features, out_features=out_features,
+                     hidden_features=args.hidden_features, hidden_layers=args.hidden_layers,
+                     first_omega_0=args.first_omega, hidden_omega_0=args.hidden_omega, samples=samples).validate()
+
+
+def train_config_from_args(args: argparse.Namespace, default_steps: int) -> TrainConfig:
+    return TrainConfig(steps=args.steps if args.steps is not None else default_steps, lr=args.lr,
+                       schedule=args.schedule, grad_clip=args.grad_clip, log_every=args.log_every,
+                       checkpoint_every=args.checkpoint_every, seed=args.seed, precision=args.precision).validate()
+
+
+def positive_int(name: str, value: int | None) -> None:
+    if value is not None and value <= 0:
+        raise TorchSirenError(f"{name} must be > 0, got {value}")
+
+
+def is_gpu(device: torch.device) -> bool:
+    return device.type == "cuda"

@@ -1,0 +1,61 @@
+"""`torchsiren render RUN_DIR --size N`: evaluate a fitted image at any resolution, in chunks."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..data import save_image
+from ..data.grid import grid_chunks
+from ..device import resolve_device
+from ..errors import TorchSirenError
+from ..models import ModelSpec, build_model
+from ..training import RunDir, load_model
+from .common import positive_int
+
+RENDER_CHUNK = 1 << 16
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("render", help="evaluate a fitted image at any resolution")
+    p.add_argument("run", help="run folder of `torchsiren fit image`")
+    p.add_argument("--size", type=int, required=True, help="longer side of the rendered image in pixels")
+    p.add_argument("--out", default=None, help="output PNG (default RUN/render-SIZE.png)")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    p.set_defaults(handler=run)
+
+
+@torch.no_grad()
+def render(model: torch.nn.Module, shape: tuple[int, int], device: torch.device, chunk: int = RENDER_CHUNK
+           ) -> np.ndarray:
+    """Φ on an (H, W) grid, chunk by chunk, as an (H, W, C) image in [0, 1]; memory O(chunk + H·W·C)."""
+    out = np.empty((shape[0] * shape[1], model(torch.zeros(1, 2, device=device)).shape[-1]), np.float32)
+    start = 0
+    for coords in grid_chunks(shape, chunk, device=device):
+        values = model(coords).float()
+        out[start:start + len(coords)] = ((values + 1) / 2).clamp(0, 1).cpu().numpy()
+        start += len(coords)
+    return out.reshape(shape[0], shape[1], -1)
+
+
+def run(args: argparse.Namespace) -> int:
+    positive_int("--size", args.size)
+    device = resolve_device(args.device)
+    run_dir = RunDir.open(args.run)
+    cfg = run_dir.read_config()
+    if cfg.get("task") != "fit-image":
+        raise TorchSirenError(f"{run_dir.path} holds a {cfg.get('task')!r} run; render works on fit-image runs")
+    if not run_dir.model_file.exists():
+        raise TorchSirenError(f"{run_dir.path} has no {run_dir.model_file.name} yet; finish or resume the run first")
+    model = build_model(ModelSpec.from_dict(cfg["model"])).to(device)
+    load_model(model, run_dir.model_file)
+    model.eval()
+    h, w = cfg.get("shape", [cfg["size"], cfg["size"]])
+    scale = args.size / max(h, w)
+    shape = (max(1, round(h * scale)), max(1, round(w * scale)))
+    out = Path(args.out) if args.out else run_dir.file(f"render-{args.size}.png")
+    save_image(out, render(model, shape, device))
+    print(f"wrote {out} ({shape[1]}x{shape[0]})")
+    return 0

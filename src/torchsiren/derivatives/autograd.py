@@ -1,0 +1,40 @@
+"""Differential operators by reverse-mode autograd. `x` must require grad and `y` must be computed from it.
+
+Unlike the authors' code, `gradient` of a multi-channel output is the true per-channel Jacobian, not the
+gradient of the channel sum. All results keep the graph (create_graph=True) so they can be supervised.
+"""
+from __future__ import annotations
+
+import torch
+
+
+def _grad(y: torch.Tensor, x: torch.Tensor, create_graph: bool) -> torch.Tensor:
+    (g,) = torch.autograd.grad(y, x, grad_outputs=torch.ones_like(y), create_graph=create_graph, allow_unused=True)
+    return torch.zeros_like(x) if g is None else g
+
+
+def gradient(y: torch.Tensor, x: torch.Tensor, create_graph: bool = True) -> torch.Tensor:
+    """Jacobian of y (..., out) with respect to x (..., in): (..., out, in)."""
+    return torch.stack([_grad(y[..., c], x, create_graph) for c in range(y.shape[-1])], dim=-2)
+
+
+jacobian = gradient
+
+
+def divergence(v: torch.Tensor, x: torch.Tensor, create_graph: bool = True) -> torch.Tensor:
+    """Σ_i ∂v_i/∂x_i of a vector field v (..., in) over x (..., in): (...)."""
+    return sum(_grad(v[..., i], x, create_graph)[..., i] for i in range(x.shape[-1]))
+
+
+def laplacian(y: torch.Tensor, x: torch.Tensor, create_graph: bool = True, jac: torch.Tensor | None = None) -> torch.Tensor:
+    """Δy per channel: y (..., out) -> (..., out). Pass `jac` (from `gradient`) to reuse it."""
+    jac = gradient(y, x) if jac is None else jac
+    return torch.stack([divergence(jac[..., c, :], x, create_graph) for c in range(jac.shape[-2])], dim=-1)
+
+
+def hessian(y: torch.Tensor, x: torch.Tensor, create_graph: bool = True, jac: torch.Tensor | None = None) -> torch.Tensor:
+    """Second derivatives per channel: y (..., out) -> (..., out, in, in)."""
+    jac = gradient(y, x) if jac is None else jac
+    rows = [torch.stack([_grad(jac[..., c, i], x, create_graph) for i in range(x.shape[-1])], dim=-2)
+            for c in range(jac.shape[-2])]
+    return torch.stack(rows, dim=-3)

@@ -1,0 +1,69 @@
+"""One entry point for everything a constraint may need of Φ at some points: value, Jacobian, Laplacian, Hessian."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from . import autograd
+from .forward import forward_derivatives, supports_forward_mode
+
+NEEDS = ("value", "jacobian", "laplacian", "hessian")
+METHODS = ("auto", "forward", "autograd")
+
+
+@dataclass
+class Fields:
+    """Φ and its derivatives at `coords` (N, in): value (N, out), jacobian (N, out, in), laplacian (N, out),
+    hessian (N, out, in, in); what was not asked for is None."""
+
+    coords: torch.Tensor
+    value: torch.Tensor
+    jacobian: torch.Tensor | None = None
+    laplacian: torch.Tensor | None = None
+    hessian: torch.Tensor | None = None
+
+
+def choose_method(model: nn.Module, needs: set[str], method: str = "auto") -> str:
+    """'forward' or 'autograd'. Auto: forward mode for Laplacians (one pass beats a double backward), autograd
+    for first derivatives alone (cheaper by a backward pass) and for Hessians."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if "hessian" in needs or not supports_forward_mode(model):
+        if method == "forward":
+            raise ValueError("forward-mode derivatives cover value/jacobian/laplacian of Siren and MLP models only")
+        return "autograd"
+    if method == "auto":
+        return "forward" if "laplacian" in needs else "autograd"
+    return method
+
+
+def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str, ...] = ("value",),
+             method: str = "auto") -> Fields:
+    """Compute what `needs` lists of model at coords (N, in). The results stay differentiable in the weights
+    when grad is enabled (so they can be trained); under no_grad they are computed and detached."""
+    needs = set(needs) | {"value"}
+    unknown = needs - set(NEEDS)
+    if unknown:
+        raise ValueError(f"unknown derivative(s) {sorted(unknown)}; choose from {NEEDS}")
+    if needs == {"value"}:
+        return Fields(coords, model(coords))
+    training = torch.is_grad_enabled()
+    with torch.enable_grad():
+        if choose_method(model, needs, method) == "forward":
+            value, jac, lap = forward_derivatives(model, coords, laplacian="laplacian" in needs)
+            fields = Fields(coords, value, jac, lap)
+        else:
+            x = coords if coords.requires_grad else coords.detach().requires_grad_(True)
+            value = model(x)
+            jac = autograd.gradient(value, x, create_graph=True)
+            lap = autograd.laplacian(value, x, jac=jac, create_graph=training) if "laplacian" in needs else None
+            hes = autograd.hessian(value, x, jac=jac, create_graph=training) if "hessian" in needs else None
+            fields = Fields(x, value, jac, lap, hes)
+    if not training:
+        for name in ("value", "jacobian", "laplacian", "hessian"):
+            t = getattr(fields, name)
+            if t is not None:
+                setattr(fields, name, t.detach())
+    return fields

@@ -1,0 +1,105 @@
+"""Forward-mode derivatives: the value, the input Jacobian and the Laplacian pushed through the layers together.
+
+The state of a layer's activations is one tensor S of shape (N, K, F): row 0 the values, rows 1..D the
+derivatives along each of the D input coordinates, row D+1 (when asked for) the Laplacian. An affine layer maps
+all rows with one matmul (the bias touches row 0 only); an elementwise σ maps them by the chain rule:
+    h = σ(z),  ∂h = σ'(z) ∂z,  Δh = σ'(z) Δz + σ''(z) Σ_i (∂_i z)².
+One pass with K = D + 2 rows replaces the double backward of autograd, and the result stays differentiable,
+so the weights can be trained through it.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ..models.activations import Activation
+from ..models.encodings import RBFLayer, SinusoidalEncoding
+from ..models.siren import SineLayer
+
+_SINE = Activation("sine")
+
+
+def _affine(s: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+    out = s @ weight.T
+    if bias is not None:  # only the value row gets the bias
+        out = out + F.pad(bias.unsqueeze(0), (0, 0, 0, s.shape[1] - 1))
+    return out
+
+
+def _elementwise(s: torch.Tensor, act: Activation | str, d: int, with_lap: bool) -> torch.Tensor:
+    z, dz = s[:, 0], s[:, 1:1 + d]
+    if act == "cos":  # cos(z): derivatives -sin, -cos
+        h = torch.cos(z)
+        d1, d2 = -torch.sin(z), -h
+    else:
+        h = act(z)
+        d1, d2 = act.derivatives(z, h)
+    rows = [h.unsqueeze(1), d1.unsqueeze(1) * dz]
+    if with_lap:
+        rows.append((d1 * s[:, 1 + d] + d2 * (dz * dz).sum(1)).unsqueeze(1))
+    return torch.cat(rows, dim=1)
+
+
+def _rbf(s: torch.Tensor, layer: RBFLayer, d: int, with_lap: bool) -> torch.Tensor:
+    x, dx = s[:, 0], s[:, 1:1 + d]  # (N, in), (N, D, in)
+    r = x.unsqueeze(1) - layer.centres  # (N, out, in)
+    sig2 = layer.sigmas ** 2  # (out,)
+    phi = torch.exp(-sig2 * (r * r).sum(-1))  # (N, out)
+    u = torch.einsum("nok,ndk->ndo", r, dx)  # (N, D, out): Σ_k r_k ∂_d x_k
+    rows = [phi.unsqueeze(1), -2 * sig2 * phi.unsqueeze(1) * u]
+    if with_lap:
+        lx = s[:, 1 + d]
+        curv = 4 * sig2 ** 2 * (u * u).sum(1) - 2 * sig2 * (dx * dx).sum((1, 2)).unsqueeze(-1)
+        lap = phi * (curv - 2 * sig2 * torch.einsum("nok,nk->no", r, lx))
+        rows.append(lap.unsqueeze(1))
+    return torch.cat(rows, dim=1)
+
+
+def _propagate(module: nn.Module, s: torch.Tensor, d: int, with_lap: bool) -> torch.Tensor:
+    if isinstance(module, nn.Sequential):
+        for child in module:
+            s = _propagate(child, s, d, with_lap)
+        return s
+    if isinstance(module, SineLayer):
+        lin = module.linear
+        bias = None if lin.bias is None else module.omega_0 * lin.bias
+        return _elementwise(_affine(s, module.omega_0 * lin.weight, bias), _SINE, d, with_lap)
+    if isinstance(module, nn.Linear):
+        return _affine(s, module.weight, module.bias)
+    if isinstance(module, Activation):
+        return _elementwise(s, module, d, with_lap)
+    if isinstance(module, SinusoidalEncoding):
+        z = _affine(s, module.matrix, None)
+        parts = [s] if module.include_input else []
+        parts += [_elementwise(z, _SINE, d, with_lap), _elementwise(z, "cos", d, with_lap)]
+        return torch.cat(parts, dim=-1)
+    if isinstance(module, RBFLayer):
+        return _rbf(s, module, d, with_lap)
+    net = getattr(module, "net", None)
+    if isinstance(net, nn.Sequential):
+        return _propagate(net, s, d, with_lap)
+    raise NotImplementedError(f"forward-mode derivatives do not know {type(module).__name__}")
+
+
+def supports_forward_mode(model: nn.Module) -> bool:
+    """True when every layer of `model` has a forward-mode rule (Siren, MLP and the encodings do)."""
+    if isinstance(model, (SineLayer, nn.Linear, Activation, SinusoidalEncoding, RBFLayer)):
+        return True
+    if isinstance(model, nn.Sequential):
+        return all(supports_forward_mode(m) for m in model)
+    net = getattr(model, "net", None)
+    return isinstance(net, nn.Sequential) and supports_forward_mode(net)
+
+
+def forward_derivatives(model: nn.Module, coords: torch.Tensor, laplacian: bool = True
+                        ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """Value (N, out), Jacobian (N, out, in) and Laplacian (N, out) of `model` at coords (N, in), in one pass."""
+    n, d = coords.shape
+    eye = torch.eye(d, dtype=coords.dtype, device=coords.device).expand(n, d, d)
+    rows = [coords.unsqueeze(1), eye]
+    if laplacian:
+        rows.append(torch.zeros_like(coords).unsqueeze(1))
+    s = _propagate(model, torch.cat(rows, dim=1), d, laplacian)
+    value, jac = s[:, 0], s[:, 1:1 + d].transpose(1, 2)
+    return value, jac, (s[:, 1 + d] if laplacian else None)

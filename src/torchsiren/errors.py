@@ -1,0 +1,21 @@
+"""The one exception type for user mistakes: the CLI turns it into one line on stderr and a non-zero exit."""
+
+
+class TorchSirenError(Exception):
+    """A problem the user can fix (bad path, bad setting, bad data). The message says what and how."""
+
+
+class TrainingDiverged(TorchSirenError):
+    """The loss became NaN or infinite; the last good checkpoint is kept."""
+
+
+class TrainingInterrupted(TorchSirenError):
+    """Ctrl-C: a checkpoint was saved and the run can be resumed."""
+
+
+def check_positive(name: str, value: float, *, integer: bool = False) -> None:
+    """Raise a TorchSirenError unless `value` is a positive (integer) number."""
+    if integer and int(value) != value:
+        raise TorchSirenError(f"{name} must be a whole number, got {value}")
+    if not value > 0:  # also catches NaN
+        raise TorchSirenError(f"{name} must be > 0, got {value}")

@@ -1,0 +1,37 @@
+"""Quality measures. PSNR/SSIM come from scikit-image; images are float arrays in [0, 1]."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def psnr(prediction: np.ndarray, target: np.ndarray, data_range: float = 1.0) -> float:
+    """Peak signal-to-noise ratio in dB (skimage.metrics.peak_signal_noise_ratio)."""
+    from skimage.metrics import peak_signal_noise_ratio
+    p, t = np.asarray(prediction, np.float64), np.asarray(target, np.float64)
+    if np.array_equal(p, t):
+        return float("inf")
+    return float(peak_signal_noise_ratio(t, p, data_range=data_range))
+
+
+def ssim(prediction: np.ndarray, target: np.ndarray, data_range: float = 1.0) -> float:
+    """Structural similarity of (H, W[, C]) images (skimage.metrics.structural_similarity)."""
+    from skimage.metrics import structural_similarity
+    p, t = np.asarray(prediction, np.float64), np.asarray(target, np.float64)
+    if p.ndim == 3 and p.shape[2] == 1:
+        p, t = p[..., 0], t[..., 0]
+    channel_axis = 2 if p.ndim == 3 else None
+    m = min(p.shape[:2])
+    win = 7 if m >= 7 else (m if m % 2 else m - 1)
+    if win < 3:
+        return float("nan")  # too small for a structural comparison
+    return float(structural_similarity(t, p, data_range=data_range, channel_axis=channel_axis, win_size=win))
+
+
+def aligned_psnr(prediction: np.ndarray, target: np.ndarray) -> tuple[float, float, float]:
+    """PSNR after the least-squares scale-and-offset fit a·prediction + b of prediction to target.
+
+    A reconstruction from derivatives is defined only up to such a map. Returns (psnr, a, b)."""
+    p, t = np.asarray(prediction, np.float64).ravel(), np.asarray(target, np.float64).ravel()
+    design = np.stack([p, np.ones_like(p)], 1)
+    (a, b), *_ = np.linalg.lstsq(design, t, rcond=None)
+    return psnr(np.clip(a * p + b, 0, 1).reshape(np.shape(target)), target), float(a), float(b)

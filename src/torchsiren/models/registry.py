@@ -1,0 +1,69 @@
+"""The names behind `--model`: a JSON-serialisable ModelSpec in, an nn.Module out."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from torch import nn
+
+from ..errors import TorchSirenError, check_positive
+from .encodings import FourierFeatures, PositionalEncoding, RBFLayer, nyquist_frequencies
+from .mlp import MLP
+from .siren import Siren
+
+MODEL_NAMES = ("siren", "relu", "relu-pe", "tanh", "softplus", "elu", "selu", "sigmoid", "rbf", "fourier")
+
+
+@dataclass
+class ModelSpec:
+    """Everything needed to rebuild a model; stored in a run's config.json."""
+
+    name: str = "siren"
+    in_features: int = 2
+    out_features: int = 1
+    hidden_features: int = 256
+    hidden_layers: int = 3
+    first_omega_0: float = 30.0
+    hidden_omega_0: float = 30.0
+    num_frequencies: int | None = None  # relu-pe; None: from the Nyquist rate of `samples`
+    samples: int | None = None  # samples per axis of the training signal (for relu-pe)
+    fourier_scale: float = 10.0
+    rbf_sigma: float = 10.0
+
+    def validate(self) -> "ModelSpec":
+        if self.name not in MODEL_NAMES:
+            raise TorchSirenError(f"unknown model {self.name!r}; choose one of: {', '.join(MODEL_NAMES)}")
+        check_positive("hidden features", self.hidden_features, integer=True)
+        if self.hidden_layers < 0 or int(self.hidden_layers) != self.hidden_layers:
+            raise TorchSirenError(f"hidden layers must be a whole number >= 0, got {self.hidden_layers}")
+        check_positive("first omega_0", self.first_omega_0)
+        check_positive("hidden omega_0", self.hidden_omega_0)
+        return self
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ModelSpec":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def build_model(spec: ModelSpec) -> nn.Module:
+    """Instantiate the model a spec describes (init drawn from torch's global RNG)."""
+    s = spec.validate()
+    common = dict(hidden_features=s.hidden_features, hidden_layers=s.hidden_layers)
+    if s.name == "siren":
+        return Siren(s.in_features, s.out_features, first_omega_0=s.first_omega_0,
+                     hidden_omega_0=s.hidden_omega_0, **common)
+    if s.name == "relu-pe":
+        if s.num_frequencies is None:
+            s.num_frequencies = nyquist_frequencies(s.samples or 256)
+        enc = PositionalEncoding(s.in_features, s.num_frequencies)
+        return MLP(s.in_features, s.out_features, activation="relu", encoding=enc, **common)
+    if s.name == "fourier":
+        enc = FourierFeatures(s.in_features, mapping_size=max(1, s.hidden_features // 2), scale=s.fourier_scale)
+        return MLP(s.in_features, s.out_features, activation="relu", encoding=enc, **common)
+    if s.name == "rbf":
+        enc = RBFLayer(s.in_features, s.hidden_features, sigma=s.rbf_sigma)
+        return MLP(s.in_features, s.out_features, activation="relu", encoding=enc, **common)
+    return MLP(s.in_features, s.out_features, activation=s.name, **common)

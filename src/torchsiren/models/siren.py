@@ -1,0 +1,77 @@
+"""SIREN: an MLP whose layers compute sin(ω₀ (W x + b)), with the initialization of Sitzmann et al. 2020."""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from ..errors import check_positive
+
+
+class SineLayer(nn.Module):
+    """sin(ω₀ (W x + b)): (..., in_features) -> (..., out_features).
+
+    Init (as the authors' code): the first layer draws W ~ U(±1/n) so that ω₀ spreads the input over several
+    periods; every later layer draws W ~ U(±√(6/n)/ω₀) so its pre-activation ω₀ W x is ~N(0, 1) whatever the
+    depth. n is the fan-in; biases keep PyTorch's default U(±1/√n) and are scaled by ω₀ too.
+    """
+
+    def __init__(self, in_features: int, out_features: int, omega_0: float = 30.0, is_first: bool = False,
+                 bias: bool = True) -> None:
+        super().__init__()
+        check_positive("omega_0", omega_0)
+        self.in_features, self.out_features = in_features, out_features
+        self.omega_0, self.is_first = float(omega_0), is_first
+        self.linear = nn.Linear(in_features, out_features, bias=bias)
+        siren_uniform_(self.linear.weight, omega_0, is_first)
+
+    def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
+        """ω₀ (W x + b), the argument of the sine."""
+        return self.omega_0 * self.linear(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sin(self.pre_activation(x))
+
+    def extra_repr(self) -> str:
+        return f"omega_0={self.omega_0}, is_first={self.is_first}"
+
+
+@torch.no_grad()
+def siren_uniform_(weight: torch.Tensor, omega_0: float, is_first: bool) -> torch.Tensor:
+    """Fill a (out, in) weight in place with SIREN's uniform init (see SineLayer)."""
+    fan_in = weight.shape[1]
+    bound = 1.0 / fan_in if is_first else math.sqrt(6.0 / fan_in) / omega_0
+    return weight.uniform_(-bound, bound)
+
+
+class Siren(nn.Module):
+    """Φ: (..., in_features) -> (..., out_features), `hidden_layers` sine layers after the first one.
+
+    `first_omega_0` sets the bandwidth (30 for images on [-1, 1]; ~3000 for audio on [-1, 1]);
+    `hidden_omega_0` keeps the hidden pre-activations at unit scale. With `outermost_linear` the last layer is
+    linear (weights U(±√(6/n)/hidden_omega_0)), which lets the output take any value.
+    """
+
+    def __init__(self, in_features: int, out_features: int, hidden_features: int = 256, hidden_layers: int = 3,
+                 first_omega_0: float = 30.0, hidden_omega_0: float = 30.0, outermost_linear: bool = True) -> None:
+        super().__init__()
+        check_positive("in_features", in_features, integer=True)
+        check_positive("out_features", out_features, integer=True)
+        check_positive("hidden_features", hidden_features, integer=True)
+        if hidden_layers < 0:
+            raise ValueError(f"hidden_layers must be >= 0, got {hidden_layers}")
+        self.in_features, self.out_features = in_features, out_features
+        layers: list[nn.Module] = [SineLayer(in_features, hidden_features, first_omega_0, is_first=True)]
+        layers += [SineLayer(hidden_features, hidden_features, hidden_omega_0) for _ in range(hidden_layers)]
+        if outermost_linear:
+            last = nn.Linear(hidden_features, out_features)
+            siren_uniform_(last.weight, hidden_omega_0, is_first=False)
+            layers.append(last)
+        else:
+            layers.append(SineLayer(hidden_features, out_features, hidden_omega_0))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, coords: torch.Tensor) -> torch.Tensor:
+        """coords: (..., in_features) -> (..., out_features)."""
+        return self.net(coords)

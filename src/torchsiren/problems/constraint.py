@@ -1,0 +1,116 @@
+"""Constraints on Φ and its derivatives over domains, and problems made of them.
+
+A constraint says where (a sampler of its domain), what it needs of Φ (value / jacobian / laplacian / hessian),
+what must vanish there (its residual), how residuals are measured (a norm) and how much it counts (a weight).
+A problem is a list of constraints plus how to judge and report a solution. The trainer sees only
+`Problem.loss`, so a new task never touches it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..derivatives import Fields, evaluate
+
+
+@dataclass
+class Batch:
+    """Points of a domain, coords (N, in), with whatever data the residual needs there (tensors of length N)."""
+
+    coords: torch.Tensor
+    data: dict[str, torch.Tensor] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> torch.Tensor:
+        return self.data[key]
+
+
+Sampler = Callable[[int, torch.Generator], Batch]  # (step, generator) -> Batch
+Residual = Callable[[Fields, Batch], torch.Tensor]  # what must vanish: (N, …)
+
+
+def _norm(residual: torch.Tensor, norm: str | Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    if callable(norm):
+        return norm(residual)
+    per_point = residual.reshape(residual.shape[0], -1)
+    if norm == "mse":  # mean over every entry (the authors' image loss)
+        return (per_point ** 2).mean()
+    if norm == "l2":  # mean over points of the squared Euclidean norm of the residual vector
+        return (per_point ** 2).sum(1).mean()
+    if norm == "l1":  # mean over points of Σ |r|
+        return per_point.abs().sum(1).mean()
+    raise ValueError(f"unknown norm {norm!r}; use 'mse', 'l2', 'l1' or a callable")
+
+
+@dataclass
+class Constraint:
+    """C(Φ, ∇Φ, ΔΦ, …) = 0 on a domain; contributes weight · norm(residual) to the loss."""
+
+    name: str
+    sampler: Sampler
+    residual: Residual
+    needs: tuple[str, ...] = ("value",)
+    norm: str | Callable[[torch.Tensor], torch.Tensor] = "mse"
+    weight: float = 1.0
+
+    def loss(self, model: nn.Module, step: int, generator: torch.Generator, method: str = "auto") -> torch.Tensor:
+        batch = self.sampler(step, generator)
+        fields = evaluate(model, batch.coords, self.needs, method=method)
+        return self.weight * _norm(self.residual(fields, batch), self.norm)
+
+
+class Problem:
+    """A set of constraints (the loss) plus how to judge and report a solution. Subclasses add data and pictures."""
+
+    task: str = "custom"
+    headline: str | None = None  # the metric the progress bar shows next to the loss (e.g. "psnr")
+
+    def __init__(self, constraints: list[Constraint], derivative_method: str = "auto") -> None:
+        self.constraints = constraints
+        self.derivative_method = derivative_method
+
+    def loss(self, model: nn.Module, step: int, generator: torch.Generator) -> torch.Tensor:
+        return sum(c.loss(model, step, generator, self.derivative_method) for c in self.constraints)
+
+    def evaluate(self, model: nn.Module) -> dict[str, float]:
+        """Metrics of the current solution (called every few steps, under no_grad)."""
+        return {}
+
+    def report(self, model: nn.Module, out_dir: Path) -> dict[str, Any]:
+        """Write pictures/files of the solution into out_dir; return final metrics."""
+        return self.evaluate(model)
+
+
+# --- domain samplers -------------------------------------------------------------------------------------------
+
+def grid_sampler(coords: torch.Tensor, data: dict[str, torch.Tensor], batch_size: int | None = None) -> Sampler:
+    """All points of a fixed set (coords (N, in) with data rows) each step, or `batch_size` random ones."""
+    n = coords.shape[0]
+
+    def sample(step: int, generator: torch.Generator) -> Batch:
+        if batch_size is None or batch_size >= n:
+            return Batch(coords, data)
+        idx = torch.randint(0, n, (batch_size,), generator=generator, device=generator.device)
+        idx = idx.to(coords.device)
+        return Batch(coords[idx], {k: v[idx] for k, v in data.items()})
+
+    return sample
+
+
+def uniform_sampler(low: torch.Tensor | list[float], high: torch.Tensor | list[float], n: int,
+                    data_fn: Callable[[torch.Tensor], dict[str, torch.Tensor]] | None = None,
+                    device: torch.device | str | None = None) -> Sampler:
+    """n points uniform in the box [low, high] each step; data_fn(coords) supplies data known in closed form."""
+    low_t = torch.as_tensor(low, dtype=torch.float32, device=device)
+    high_t = torch.as_tensor(high, dtype=torch.float32, device=device)
+
+    def sample(step: int, generator: torch.Generator) -> Batch:
+        u = torch.rand(n, low_t.numel(), generator=generator, device=generator.device).to(low_t.device)
+        coords = low_t + (high_t - low_t) * u
+        return Batch(coords, data_fn(coords) if data_fn else {})
+
+    return sample

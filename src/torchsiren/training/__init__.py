@@ -1,0 +1,8 @@
+"""The one loop: progress, checkpoints (atomic, safetensors), resume, NaN guard."""
+from .checkpoint import load_checkpoint, load_model, save_checkpoint, save_model
+from .config import PRECISIONS, SCHEDULES, TrainConfig
+from .run_dir import RunDir, write_json
+from .trainer import TrainResult, train
+
+__all__ = ["load_checkpoint", "load_model", "save_checkpoint", "save_model", "PRECISIONS", "SCHEDULES",
+           "TrainConfig", "RunDir", "write_json", "TrainResult", "train"]

@@ -1,0 +1,52 @@
+"""Training settings, separate from the model's hyperparameters; stored as JSON in a run's config.json."""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+from ..errors import TorchSirenError, check_positive
+
+PRECISIONS = ("fp32", "tf32", "bf16")
+SCHEDULES = ("constant", "cosine", "step")
+
+
+@dataclass
+class TrainConfig:
+    steps: int = 500
+    lr: float = 1e-4
+    schedule: str = "constant"  # cosine: to 0 at `steps`; step: ×0.1 at 50% and 75%
+    grad_clip: float | None = None  # max global gradient norm
+    log_every: int = 25  # evaluate metrics, write metrics.jsonl, check for NaN
+    checkpoint_every: int = 500
+    seed: int = 0
+    precision: str = "fp32"
+
+    def validate(self) -> "TrainConfig":
+        check_positive("steps", self.steps, integer=True)
+        check_positive("learning rate", self.lr)
+        check_positive("log interval", self.log_every, integer=True)
+        check_positive("checkpoint interval", self.checkpoint_every, integer=True)
+        if self.grad_clip is not None:
+            check_positive("gradient clip", self.grad_clip)
+        if self.precision not in PRECISIONS:
+            raise TorchSirenError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
+        if self.schedule not in SCHEDULES:
+            raise TorchSirenError(f"schedule must be one of {', '.join(SCHEDULES)}, got {self.schedule!r}")
+        return self
+
+    def lr_at(self, step: int, total: int | None = None) -> float:
+        """Learning rate for the update that follows `step` completed steps."""
+        total = total or self.steps
+        if self.schedule == "cosine":
+            return self.lr * 0.5 * (1 + math.cos(math.pi * min(step, total) / total))
+        if self.schedule == "step":
+            return self.lr * (0.1 ** ((step >= total // 2) + (step >= 3 * total // 4)))
+        return self.lr
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})

@@ -1,0 +1,153 @@
+"""The one training loop. It knows a model, a Problem (whose `loss` it minimises) and a TrainConfig — nothing else."""
+from __future__ import annotations
+
+import contextlib
+import math
+import signal
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from ..errors import TrainingDiverged, TrainingInterrupted
+from ..problems.constraint import Problem
+from .checkpoint import load_checkpoint, save_checkpoint, save_model
+from .config import TrainConfig
+from .run_dir import RunDir
+
+
+@dataclass
+class TrainResult:
+    steps: int
+    wall_time_s: float
+    history: list[dict] = field(default_factory=list)
+
+    @property
+    def last(self) -> dict:
+        return self.history[-1] if self.history else {}
+
+
+@contextlib.contextmanager
+def _precision(precision: str, device: torch.device):
+    """TF32 matmuls or bf16 autocast for the duration of training; fp32 leaves everything as it is."""
+    old_tf32 = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    if precision == "tf32":
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    autocast = (torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16"
+                else contextlib.nullcontext())
+    try:
+        with autocast:
+            yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = old_tf32
+
+
+@contextlib.contextmanager
+def _sigint_flag():
+    """Turn Ctrl-C into a flag that the loop checks between steps, so no update is left half done."""
+    flag = {"set": False}
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: flag.__setitem__("set", True))
+    except ValueError:  # not the main thread: leave Ctrl-C alone
+        previous = None
+    try:
+        yield flag
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+    params = list(model.parameters())
+    fused = bool(params) and params[0].is_cuda
+    return torch.optim.Adam(params, lr=config.lr, fused=fused)
+
+
+def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir | None = None, resume: bool = False,
+          progress: bool = True) -> TrainResult:
+    """Minimise problem.loss over model's parameters for config.steps steps (in total, counting resumed ones).
+
+    With a run folder: metrics.jsonl every `log_every` steps, an atomic checkpoint every `checkpoint_every`
+    steps and at the end, model.safetensors at the end. `resume=True` continues from run's checkpoint so that
+    the result equals an uninterrupted run. A NaN/inf loss raises TrainingDiverged (the last good checkpoint is
+    kept); Ctrl-C saves a checkpoint and raises TrainingInterrupted.
+    """
+    config.validate()
+    device = next(model.parameters()).device
+    optimizer = make_optimizer(model, config)
+    generator = torch.Generator(device=device)
+    generator.manual_seed(config.seed)
+    step, wall, history = 0, 0.0, []
+    if resume and run is not None:
+        meta = load_checkpoint(run.checkpoint_file, model, optimizer, generator)
+        step, wall = int(meta["step"]), float(meta.get("wall_time_s", 0.0))
+        history = run.read_history(up_to_step=step)
+        run.write_history(history)
+
+    def checkpoint(at: int, elapsed: float) -> None:
+        if run is None:
+            return
+        if not all(torch.isfinite(p).all() for p in model.parameters()):
+            raise TrainingDiverged(f"weights became NaN/inf by step {at}; kept the last good checkpoint in "
+                                   f"{run.path}; lower --lr or add --grad-clip")
+        save_checkpoint(run.checkpoint_file, model, optimizer, generator, at, {"wall_time_s": elapsed})
+
+    bar = tqdm(total=config.steps, initial=step, disable=not progress, dynamic_ncols=True, unit="step",
+               desc=problem.task)
+    start = time.perf_counter() - wall
+    loss = None
+    try:
+        with _precision(config.precision, device), _sigint_flag() as interrupted:
+            while step < config.steps:
+                for group in optimizer.param_groups:
+                    group["lr"] = config.lr_at(step)
+                loss = problem.loss(model, step, generator)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if config.grad_clip is not None:
+                    nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+                optimizer.step()
+                step += 1
+                bar.update(1)
+                if step % config.log_every == 0 or step == config.steps:
+                    row = _log(model, problem, step, loss, time.perf_counter() - start, run)
+                    history.append(row)
+                    bar.set_postfix({k: f"{v:.4g}" for k, v in row.items() if k in ("loss", problem.headline)})
+                if step % config.checkpoint_every == 0 and step < config.steps:
+                    _check_finite(loss, step, run)
+                    checkpoint(step, time.perf_counter() - start)
+                if interrupted["set"]:
+                    checkpoint(step, time.perf_counter() - start)
+                    where = f"; resume with --resume {run.path}" if run is not None else ""
+                    raise TrainingInterrupted(f"interrupted at step {step}{where}")
+    finally:
+        bar.close()
+    wall = time.perf_counter() - start
+    if loss is not None:
+        _check_finite(loss, step, run)
+    checkpoint(step, wall)
+    if run is not None:
+        save_model(model, run.model_file, {"step": step})
+    return TrainResult(step, wall, history)
+
+
+def _check_finite(loss: torch.Tensor, step: int, run: RunDir | None) -> None:
+    if not math.isfinite(loss.item()):
+        kept = f"; the last good checkpoint is kept in {run.path}" if run is not None else ""
+        raise TrainingDiverged(f"loss became {loss.item()} at step {step}{kept}; lower --lr or add --grad-clip")
+
+
+def _log(model: nn.Module, problem: Problem, step: int, loss: torch.Tensor, elapsed: float, run: RunDir | None
+         ) -> dict:
+    _check_finite(loss, step, run)
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        metrics = problem.evaluate(model)
+    model.train(was_training)
+    row = {"step": step, "loss": loss.item(), **metrics, "time_s": round(elapsed, 4)}
+    if run is not None:
+        run.append_history(row)
+    return row
