@@ -1,0 +1,115 @@
+import json
+import subprocess
+import sys
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from torchsiren.cli.main import main
+
+FAST = ["--hidden-features", "32", "--hidden-layers", "1", "--quiet"]
+
+
+def run_cli(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_fit_image_writes_a_complete_run_folder_then_resume_and_render(tmp_path, capsys):
+    out = tmp_path / "run"
+    code, stdout, _ = run_cli(capsys, "fit", "image", "--size", 32, "--steps", 20, "--log-every", 5,
+                              "--device", "cpu", "--seed", 1, "--out", out, *FAST)
+    assert code == 0, stdout
+    metrics = json.loads((out / "metrics.json").read_text())
+    for key in ("psnr", "ssim", "steps", "wall_time_s", "device"):
+        assert key in metrics
+    history = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    assert metrics["steps"] == 20 and [r["step"] for r in history] == [5, 10, 15, 20]
+    assert metrics["psnr"] > history[0]["psnr"]
+    for name in ("fit.png", "target.png", "gradient_fit.png", "gradient_target.png", "laplacian_fit.png",
+                 "laplacian_target.png", "progress.png", "metrics.jsonl", "config.json", "model.safetensors",
+                 "index.html"):
+        assert (out / name).exists(), name
+    page = (out / "index.html").read_text()
+    assert "fit.png" in page and "progress.png" in page
+    assert json.loads((out / "config.json").read_text())["model"]["hidden_features"] == 32
+
+    code, _, _ = run_cli(capsys, "fit", "image", "--resume", out, "--steps", 30, "--quiet")
+    assert code == 0
+    assert json.loads((out / "metrics.json").read_text())["steps"] == 30
+
+    code, _, _ = run_cli(capsys, "render", out, "--size", 80, "--device", "cpu")
+    assert code == 0 and iio.imread(out / "render-80.png").shape == (80, 80)
+
+
+def test_compare_writes_panel_and_table(tmp_path, capsys):
+    code, stdout, _ = run_cli(capsys, "compare", "image", "--size", 24, "--steps", 10, "--models", "siren,relu-pe",
+                              "--report-steps", "5,10", "--out", tmp_path / "cmp", *FAST)
+    assert code == 0
+    results = json.loads((tmp_path / "cmp" / "results.json").read_text())["results"]
+    assert [r["model"] for r in results] == ["siren", "relu-pe"]
+    assert all(r["psnr_at"]["5"] is not None and r["psnr_at"]["10"] is not None for r in results)
+    assert (tmp_path / "cmp" / "comparison.png").exists() and "| siren |" in stdout
+
+
+def _bad(tmp_path):
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "notes.png").write_text("not an image")
+    nan = np.ones((8, 8), np.float32)
+    nan[2, 3] = np.nan
+    iio.imwrite(tmp_path / "nan.tif", nan)
+    (tmp_path / "notarun").mkdir()
+    return tmp_path
+
+
+@pytest.mark.parametrize("args,message", [
+    (["fit", "image", "{t}/missing.png"], "no such file"),
+    (["fit", "image", "{t}/empty.png"], "empty"),
+    (["fit", "image", "{t}/notes.png"], "not a readable image"),
+    (["fit", "image", "{t}/nan.tif"], "NaN"),
+    (["fit", "image", "--size", "0"], "--size must be > 0"),
+    (["fit", "image", "--size", "-3"], "--size must be > 0"),
+    (["fit", "image", "--steps", "0"], "steps must be > 0"),
+    (["fit", "image", "--lr=-1e-4"], "learning rate must be > 0"),
+    (["fit", "image", "--first-omega", "0"], "omega_0 must be > 0"),
+    (["fit", "image", "--hidden-omega", "-30"], "omega_0 must be > 0"),
+    (["fit", "image", "--resume", "{t}/notarun"], "not a torchsiren run folder"),
+    (["fit", "image", "--resume", "{t}/nowhere"], "not a folder"),
+    (["render", "{t}/notarun", "--size", "8"], "not a torchsiren run folder"),
+])
+def test_user_mistakes_get_one_line_and_nonzero_exit(tmp_path, capsys, args, message):
+    _bad(tmp_path)
+    code, _, err = run_cli(capsys, *[a.format(t=tmp_path) for a in args], "--out", tmp_path / "o", "--quiet") \
+        if args[0] == "fit" else run_cli(capsys, *[a.format(t=tmp_path) for a in args])
+    assert code != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], err
+
+
+def test_checkpoint_that_does_not_match_the_config(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run_cli(capsys, "fit", "image", "--size", 16, "--steps", 4, "--out", out, *FAST)[0] == 0
+    config = json.loads((out / "config.json").read_text())
+    config["model"]["hidden_features"] = 48
+    (out / "config.json").write_text(json.dumps(config))
+    code, _, err = run_cli(capsys, "fit", "image", "--resume", out, "--steps", 8, "--quiet")
+    assert code != 0 and "does not match" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cuda_without_a_gpu(monkeypatch, capsys):
+    import torch
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    code, _, err = run_cli(capsys, "fit", "image", "--device", "cuda")
+    assert code != 0 and "no CUDA GPU" in err
+
+
+def test_no_traceback_from_the_installed_command(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "torchsiren.cli.main", "fit", "image", str(tmp_path / "x.png")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"torchsiren: error: no such file: {tmp_path / 'x.png'}"
+    proc = subprocess.run([sys.executable, "-m", "torchsiren.cli.main", "fit", "image", "--model", "bogus"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr

@@ -1,0 +1,60 @@
+import torch
+
+from torchsiren import Siren
+from torchsiren.derivatives import divergence, gradient, hessian, laplacian
+
+
+def _fd_jacobian(f, x, h=1e-6):
+    cols = []
+    for i in range(x.shape[-1]):
+        e = torch.zeros_like(x)
+        e[..., i] = h
+        cols.append((f(x + e) - f(x - e)) / (2 * h))
+    return torch.stack(cols, dim=-1)  # (N, out, in)
+
+
+def _fd_laplacian(f, x, h=2e-4):
+    """Second differences with one Richardson step (error O(h⁴))."""
+    def d2(step):
+        total = 0
+        for i in range(x.shape[-1]):
+            e = torch.zeros_like(x)
+            e[..., i] = step
+            total = total + (f(x + e) - 2 * f(x) + f(x - e)) / step ** 2
+        return total
+    return (4 * d2(h / 2) - d2(h)) / 3
+
+
+def _rel(a, b):
+    return ((a - b).norm() / b.norm()).item()
+
+
+def test_gradient_is_a_per_channel_jacobian_not_the_gradient_of_the_sum():
+    torch.manual_seed(1)
+    net = Siren(2, 3, hidden_features=32, hidden_layers=2).double()
+    x = (torch.rand(50, 2, dtype=torch.float64) * 2 - 1).requires_grad_(True)
+    jac = gradient(net(x), x)
+    assert jac.shape == (50, 3, 2)
+    with torch.no_grad():
+        fd = _fd_jacobian(net, x.detach())
+    assert _rel(jac, fd) < 1e-6
+    summed = torch.autograd.grad(net(x).sum(), x)[0]
+    torch.testing.assert_close(jac.sum(1), summed)
+    assert not torch.allclose(jac[:, 0], summed)
+
+
+def test_laplacian_hessian_divergence_against_finite_differences():
+    torch.manual_seed(2)
+    net = Siren(3, 2, hidden_features=32, hidden_layers=2).double()
+    x = (torch.rand(40, 3, dtype=torch.float64) * 2 - 1).requires_grad_(True)
+    y = net(x)
+    lap = laplacian(y, x)
+    hes = hessian(y, x)
+    with torch.no_grad():
+        fd = _fd_laplacian(net, x.detach())
+    assert lap.shape == (40, 2) and hes.shape == (40, 2, 3, 3)
+    assert _rel(lap, fd) < 1e-6
+    torch.testing.assert_close(hes.diagonal(dim1=-2, dim2=-1).sum(-1), lap)
+    torch.testing.assert_close(hes, hes.transpose(-1, -2))
+    jac = gradient(y, x)
+    torch.testing.assert_close(divergence(jac[:, 1], x), lap[:, 1])

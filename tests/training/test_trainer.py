@@ -1,0 +1,96 @@
+import os
+import signal
+
+import pytest
+import torch
+
+from torchsiren import ImageFitting, Siren, TrainConfig, TrainingDiverged, TrainingInterrupted, train
+from torchsiren.training import RunDir
+from torchsiren.training.checkpoint import read_tensors
+
+
+def _setup(image, batch_size=None):
+    torch.manual_seed(0)
+    return Siren(2, 1, hidden_features=32, hidden_layers=1), ImageFitting(image, batch_size=batch_size)
+
+
+@pytest.mark.parametrize("batch_size", [None, 100])
+def test_resumed_run_equals_uninterrupted_run_bit_for_bit(tmp_path, small_image, batch_size):
+    model, problem = _setup(small_image, batch_size)
+    config = TrainConfig(steps=40, lr=1e-3, log_every=10, checkpoint_every=1000)
+    train(model, problem, config, run=RunDir.create(tmp_path / "a", "t"), progress=False)
+
+    first, problem = _setup(small_image, batch_size)
+    run = RunDir.create(tmp_path / "b", "t")
+    train(first, problem, TrainConfig(**{**config.to_dict(), "steps": 15}), run=run, progress=False)
+    resumed, problem = _setup(small_image, batch_size)
+    with torch.no_grad():
+        for p in resumed.parameters():
+            p.add_(1.0)  # the checkpoint must overwrite these
+    result = train(resumed, problem, config, run=run, resume=True, progress=False)
+    assert result.steps == 40
+    for a, b in zip(model.state_dict().values(), resumed.state_dict().values()):
+        assert torch.equal(a, b)
+    assert [r["step"] for r in run.read_history()] == [10, 15, 20, 30, 40]  # 15: end of the first leg
+
+
+def test_checkpoints_are_safetensors_written_atomically(tmp_path, small_image):
+    model, problem = _setup(small_image)
+    run = RunDir.create(tmp_path / "r", "t")
+    train(model, problem, TrainConfig(steps=10, checkpoint_every=5, log_every=5), run=run, progress=False)
+    assert sorted(p.name for p in run.path.iterdir() if p.suffix == ".tmp") == []
+    tensors, meta = read_tensors(run.checkpoint_file)
+    assert meta["step"] == 10 and "rng" in tensors and any(k.startswith("optimizer.") for k in tensors)
+    assert run.model_file.read_bytes()[:8] != b"\x80\x02\x8a\x0a"[:8]  # not a pickle
+    weights, _ = read_tensors(run.model_file)
+    assert set(weights) == set(model.state_dict())
+
+
+def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, small_image):
+    model, problem = _setup(small_image)
+    run = RunDir.create(tmp_path / "r", "t")
+    original = problem.loss
+
+    def exploding(model, step, generator):
+        loss = original(model, step, generator)
+        return loss * float("nan") if step >= 12 else loss
+
+    problem.loss = exploding
+    with pytest.raises(TrainingDiverged, match="NaN|nan") as info:
+        train(model, problem, TrainConfig(steps=30, log_every=5, checkpoint_every=10), run=run, progress=False)
+    assert "last good checkpoint" in str(info.value)
+    tensors, meta = read_tensors(run.checkpoint_file)
+    assert meta["step"] == 10
+    assert all(torch.isfinite(t).all() for k, t in tensors.items() if k.startswith("model."))
+
+
+def test_ctrl_c_saves_a_checkpoint_and_the_resumed_run_matches(tmp_path, small_image):
+    config = TrainConfig(steps=20, log_every=5, schedule="cosine", lr=1e-3)
+    reference, problem = _setup(small_image)
+    train(reference, problem, config, progress=False)
+    model, problem = _setup(small_image)
+    run = RunDir.create(tmp_path / "r", "t")
+    original = problem.loss
+
+    def interrupting(model, step, generator):
+        if step == 7:
+            os.kill(os.getpid(), signal.SIGINT)
+        return original(model, step, generator)
+
+    problem.loss = interrupting
+    with pytest.raises(TrainingInterrupted, match="resume"):
+        train(model, problem, config, run=run, progress=False)
+    _, meta = read_tensors(run.checkpoint_file)
+    assert meta["step"] == 8
+    problem.loss = original
+    model, _ = _setup(small_image)
+    result = train(model, problem, config, run=run, resume=True, progress=False)
+    assert result.steps == 20
+    for a, b in zip(reference.state_dict().values(), model.state_dict().values()):
+        assert torch.equal(a, b)
+
+
+def test_mixed_precision_runs(small_image):
+    model, problem = _setup(small_image)
+    result = train(model, problem, TrainConfig(steps=5, precision="bf16", log_every=5), progress=False)
+    assert result.steps == 5 and result.last["loss"] > 0
