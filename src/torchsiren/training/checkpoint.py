@@ -88,7 +88,10 @@ def save_checkpoint(path: Path, model: nn.Module, optimizer: torch.optim.Optimiz
 
 def load_checkpoint(path: Path, model: nn.Module, optimizer: torch.optim.Optimizer, generator: torch.Generator
                     ) -> dict:
-    """Restore model, optimizer and RNG saved by save_checkpoint; returns the metadata (step, …)."""
+    """Restore model, optimizer and RNG saved by save_checkpoint; returns the metadata (step, …).
+
+    Resuming on the device type it was saved on is bit-exact; on another one (CPU <-> CUDA) the random point
+    samples of later steps differ (the generators' states are not interchangeable)."""
     device = next(model.parameters()).device
     tensors, meta = read_tensors(path, device)
     load_state(model, {k[6:]: v for k, v in tensors.items() if k.startswith("model.")}, path)
@@ -103,5 +106,9 @@ def load_checkpoint(path: Path, model: nn.Module, optimizer: torch.optim.Optimiz
     opt_state = optimizer.state_dict()
     opt_state["state"] = state
     optimizer.load_state_dict(opt_state)
-    generator.set_state(tensors["rng"].cpu())
+    rng = tensors["rng"].cpu()
+    if rng.numel() == generator.get_state().numel():
+        generator.set_state(rng)
+    else:  # saved on another device type: sampling continues from a fresh, still deterministic stream
+        generator.manual_seed(int(meta.get("step", 0)) + 1_000_003 * int(meta.get("seed", 0)))
     return meta

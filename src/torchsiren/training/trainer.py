@@ -92,7 +92,8 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
         if not all(torch.isfinite(p).all() for p in model.parameters()):
             raise TrainingDiverged(f"weights became NaN/inf by step {at}; kept the last good checkpoint in "
                                    f"{run.path}; lower --lr or add --grad-clip")
-        save_checkpoint(run.checkpoint_file, model, optimizer, generator, at, {"wall_time_s": elapsed})
+        save_checkpoint(run.checkpoint_file, model, optimizer, generator, at,
+                        {"wall_time_s": elapsed, "seed": config.seed})
 
     bar = tqdm(total=config.steps, initial=step, disable=not progress, dynamic_ncols=True, unit="step",
                desc=problem.task)
