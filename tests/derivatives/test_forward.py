@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from torchsiren import ModelSpec, build_model
-from torchsiren.derivatives import evaluate, forward_derivatives, gradient, laplacian, supports_forward_mode
+from torchsiren.derivatives import evaluate, forward_derivatives, gradient, hessian, laplacian, supports_forward_mode
 
 from .test_autograd import _fd_jacobian, _fd_laplacian, _rel
 
@@ -21,10 +21,12 @@ def test_forward_mode_matches_autograd(name):
     model = _model(name)
     x = (torch.rand(64, 2, dtype=torch.float64) * 2 - 1).requires_grad_(True)
     value, jac, lap = forward_derivatives(model, x.detach())
+    _, _, diag = forward_derivatives(model, x.detach(), second="diagonal")
     y = model(x)
     torch.testing.assert_close(value, y.detach(), rtol=1e-12, atol=1e-12)
     assert _rel(jac, gradient(y, x).detach()) < 1e-10
     assert _rel(lap, laplacian(y, x).detach()) < 1e-10
+    assert _rel(diag, hessian(y, x).diagonal(dim1=-2, dim2=-1).detach()) < 1e-10
 
 
 @pytest.mark.parametrize("name", ["siren", "tanh", "softplus"])
@@ -64,5 +66,7 @@ def test_evaluate_picks_a_method_and_both_agree():
     with torch.no_grad():
         c = evaluate(model, x, ("laplacian",))
     assert not c.laplacian.requires_grad
-    h = evaluate(model, x, ("hessian",))
+    h = evaluate(model, x, ("hessian", "hessian_diagonal"))
     assert h.hessian.shape == (16, 2, 2, 2)
+    d = evaluate(model, x, ("hessian_diagonal", "laplacian"), method="forward")
+    assert _rel(d.hessian_diagonal, h.hessian_diagonal) < 1e-10 and _rel(d.laplacian, b.laplacian) < 1e-10

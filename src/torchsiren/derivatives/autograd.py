@@ -28,8 +28,15 @@ def divergence(v: torch.Tensor, x: torch.Tensor, create_graph: bool = True) -> t
 
 def laplacian(y: torch.Tensor, x: torch.Tensor, create_graph: bool = True, jac: torch.Tensor | None = None) -> torch.Tensor:
     """Δy per channel: y (..., out) -> (..., out). Pass `jac` (from `gradient`) to reuse it."""
+    return hessian_diagonal(y, x, create_graph, jac).sum(-1)
+
+
+def hessian_diagonal(y: torch.Tensor, x: torch.Tensor, create_graph: bool = True, jac: torch.Tensor | None = None
+                     ) -> torch.Tensor:
+    """∂²y_c/∂x_i² per channel: y (..., out) -> (..., out, in). Sums to the Laplacian."""
     jac = gradient(y, x) if jac is None else jac
-    return torch.stack([divergence(jac[..., c, :], x, create_graph) for c in range(jac.shape[-2])], dim=-1)
+    return torch.stack([torch.stack([_grad(jac[..., c, i], x, create_graph)[..., i] for i in range(x.shape[-1])], -1)
+                        for c in range(jac.shape[-2])], dim=-2)
 
 
 def hessian(y: torch.Tensor, x: torch.Tensor, create_graph: bool = True, jac: torch.Tensor | None = None) -> torch.Tensor:

@@ -9,19 +9,20 @@ from torch import nn
 from . import autograd
 from .forward import forward_derivatives, supports_forward_mode
 
-NEEDS = ("value", "jacobian", "laplacian", "hessian")
+NEEDS = ("value", "jacobian", "laplacian", "hessian_diagonal", "hessian")
 METHODS = ("auto", "forward", "autograd")
 
 
 @dataclass
 class Fields:
     """Φ and its derivatives at `coords` (N, in): value (N, out), jacobian (N, out, in), laplacian (N, out),
-    hessian (N, out, in, in); what was not asked for is None."""
+    hessian_diagonal ∂²Φ/∂x_i² (N, out, in), hessian (N, out, in, in); what was not asked for is None."""
 
     coords: torch.Tensor
     value: torch.Tensor
     jacobian: torch.Tensor | None = None
     laplacian: torch.Tensor | None = None
+    hessian_diagonal: torch.Tensor | None = None
     hessian: torch.Tensor | None = None
 
 
@@ -32,10 +33,11 @@ def choose_method(model: nn.Module, needs: set[str], method: str = "auto") -> st
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if "hessian" in needs or not supports_forward_mode(model):
         if method == "forward":
-            raise ValueError("forward-mode derivatives cover value/jacobian/laplacian of Siren and MLP models only")
+            raise ValueError("forward-mode derivatives cover value/jacobian/laplacian/hessian_diagonal of Siren and "
+                             "MLP models only")
         return "autograd"
     if method == "auto":
-        return "forward" if "laplacian" in needs else "autograd"
+        return "forward" if needs & {"laplacian", "hessian_diagonal"} else "autograd"
     return method
 
 
@@ -52,17 +54,30 @@ def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str
     training = torch.is_grad_enabled()
     with torch.enable_grad():
         if choose_method(model, needs, method) == "forward":
-            value, jac, lap = forward_derivatives(model, coords, laplacian="laplacian" in needs)
-            fields = Fields(coords, value, jac, lap)
+            diagonal = "hessian_diagonal" in needs
+            second = "diagonal" if diagonal else ("laplacian" if "laplacian" in needs else None)
+            value, jac, sec = forward_derivatives(model, coords, second=second)
+            fields = Fields(coords, value, jac)
+            if diagonal:
+                fields.hessian_diagonal = sec
+                fields.laplacian = sec.sum(-1) if "laplacian" in needs else None
+            else:
+                fields.laplacian = sec
         else:
             x = coords if coords.requires_grad else coords.detach().requires_grad_(True)
             value = model(x)
             jac = autograd.gradient(value, x, create_graph=True)
-            lap = autograd.laplacian(value, x, jac=jac, create_graph=training) if "laplacian" in needs else None
-            hes = autograd.hessian(value, x, jac=jac, create_graph=training) if "hessian" in needs else None
-            fields = Fields(x, value, jac, lap, hes)
+            fields = Fields(x, value, jac)
+            if "hessian" in needs:
+                fields.hessian = autograd.hessian(value, x, jac=jac, create_graph=training)
+                diag = fields.hessian.diagonal(dim1=-2, dim2=-1)
+            elif needs & {"laplacian", "hessian_diagonal"}:
+                diag = autograd.hessian_diagonal(value, x, jac=jac, create_graph=training)
+            if needs & {"laplacian", "hessian_diagonal", "hessian"}:
+                fields.hessian_diagonal = diag if "hessian_diagonal" in needs else None
+                fields.laplacian = diag.sum(-1) if "laplacian" in needs else None
     if not training:
-        for name in ("value", "jacobian", "laplacian", "hessian"):
+        for name in ("value", "jacobian", "laplacian", "hessian_diagonal", "hessian"):
             t = getattr(fields, name)
             if t is not None:
                 setattr(fields, name, t.detach())

@@ -1,9 +1,10 @@
 """Forward-mode derivatives: the value, the input Jacobian and the Laplacian pushed through the layers together.
 
 The state of a layer's activations is one tensor S of shape (N, K, F): row 0 the values, rows 1..D the
-derivatives along each of the D input coordinates, row D+1 (when asked for) the Laplacian. An affine layer maps
+derivatives along each of the D input coordinates, then (when asked for) one row with the Laplacian or D rows
+with the Hessian diagonal ∂²/∂x_i². An affine layer maps
 all rows with one matmul (the bias touches row 0 only); an elementwise σ maps them by the chain rule:
-    h = σ(z),  ∂h = σ'(z) ∂z,  Δh = σ'(z) Δz + σ''(z) Σ_i (∂_i z)².
+    h = σ(z),  ∂_i h = σ'(z) ∂_i z,  ∂_ii h = σ'(z) ∂_ii z + σ''(z) (∂_i z)²  (summed over i for Δh).
 One pass with K = D + 2 rows replaces the double backward of autograd, and the result stays differentiable,
 so the weights can be trained through it.
 """
@@ -27,7 +28,13 @@ def _affine(s: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) ->
     return out
 
 
-def _elementwise(s: torch.Tensor, act: Activation | str, d: int, with_lap: bool) -> torch.Tensor:
+def _second(d1: torch.Tensor, d2: torch.Tensor, dz: torch.Tensor, sz: torch.Tensor) -> torch.Tensor:
+    """Second-derivative rows through σ: sz (N, S, F) is the Laplacian (S = 1) or the Hessian diagonal (S = D)."""
+    sq = dz * dz if sz.shape[1] == dz.shape[1] and sz.shape[1] > 1 else (dz * dz).sum(1, keepdim=True)
+    return d1.unsqueeze(1) * sz + d2.unsqueeze(1) * sq
+
+
+def _elementwise(s: torch.Tensor, act: Activation | str, d: int) -> torch.Tensor:
     z, dz = s[:, 0], s[:, 1:1 + d]
     if act == "cos":  # cos(z): derivatives -sin, -cos
         h = torch.cos(z)
@@ -36,49 +43,50 @@ def _elementwise(s: torch.Tensor, act: Activation | str, d: int, with_lap: bool)
         h = act(z)
         d1, d2 = act.derivatives(z, h)
     rows = [h.unsqueeze(1), d1.unsqueeze(1) * dz]
-    if with_lap:
-        rows.append((d1 * s[:, 1 + d] + d2 * (dz * dz).sum(1)).unsqueeze(1))
+    if s.shape[1] > 1 + d:
+        rows.append(_second(d1, d2, dz, s[:, 1 + d:]))
     return torch.cat(rows, dim=1)
 
 
-def _rbf(s: torch.Tensor, layer: RBFLayer, d: int, with_lap: bool) -> torch.Tensor:
+def _rbf(s: torch.Tensor, layer: RBFLayer, d: int) -> torch.Tensor:
     x, dx = s[:, 0], s[:, 1:1 + d]  # (N, in), (N, D, in)
     r = x.unsqueeze(1) - layer.centres  # (N, out, in)
     sig2 = layer.sigmas ** 2  # (out,)
     phi = torch.exp(-sig2 * (r * r).sum(-1))  # (N, out)
     u = torch.einsum("nok,ndk->ndo", r, dx)  # (N, D, out): Σ_k r_k ∂_d x_k
     rows = [phi.unsqueeze(1), -2 * sig2 * phi.unsqueeze(1) * u]
-    if with_lap:
-        lx = s[:, 1 + d]
-        curv = 4 * sig2 ** 2 * (u * u).sum(1) - 2 * sig2 * (dx * dx).sum((1, 2)).unsqueeze(-1)
-        lap = phi * (curv - 2 * sig2 * torch.einsum("nok,nk->no", r, lx))
-        rows.append(lap.unsqueeze(1))
+    if s.shape[1] > 1 + d:  # ∂_dd φ = φ (4σ⁴ u_d² − 2σ² Σ_k (∂_d x_k)²) − 2σ² φ Σ_k r_k ∂_dd x_k
+        sx = s[:, 1 + d:]  # (N, S, in)
+        curv = 4 * sig2 ** 2 * u * u - 2 * sig2 * (dx * dx).sum(-1, keepdim=True)  # (N, D, out)
+        if sx.shape[1] == 1 and d > 1:
+            curv = curv.sum(1, keepdim=True)
+        rows.append(phi.unsqueeze(1) * (curv - 2 * sig2 * torch.einsum("nok,nsk->nso", r, sx)))
     return torch.cat(rows, dim=1)
 
 
-def _propagate(module: nn.Module, s: torch.Tensor, d: int, with_lap: bool) -> torch.Tensor:
+def _propagate(module: nn.Module, s: torch.Tensor, d: int) -> torch.Tensor:
     if isinstance(module, nn.Sequential):
         for child in module:
-            s = _propagate(child, s, d, with_lap)
+            s = _propagate(child, s, d)
         return s
     if isinstance(module, SineLayer):
         lin = module.linear
         bias = None if lin.bias is None else module.omega_0 * lin.bias
-        return _elementwise(_affine(s, module.omega_0 * lin.weight, bias), _SINE, d, with_lap)
+        return _elementwise(_affine(s, module.omega_0 * lin.weight, bias), _SINE, d)
     if isinstance(module, nn.Linear):
         return _affine(s, module.weight, module.bias)
     if isinstance(module, Activation):
-        return _elementwise(s, module, d, with_lap)
+        return _elementwise(s, module, d)
     if isinstance(module, SinusoidalEncoding):
         z = _affine(s, module.matrix, None)
         parts = [s] if module.include_input else []
-        parts += [_elementwise(z, _SINE, d, with_lap), _elementwise(z, "cos", d, with_lap)]
+        parts += [_elementwise(z, _SINE, d), _elementwise(z, "cos", d)]
         return torch.cat(parts, dim=-1)
     if isinstance(module, RBFLayer):
-        return _rbf(s, module, d, with_lap)
+        return _rbf(s, module, d)
     net = getattr(module, "net", None)
     if isinstance(net, nn.Sequential):
-        return _propagate(net, s, d, with_lap)
+        return _propagate(net, s, d)
     raise NotImplementedError(f"forward-mode derivatives do not know {type(module).__name__}")
 
 
@@ -92,14 +100,21 @@ def supports_forward_mode(model: nn.Module) -> bool:
     return isinstance(net, nn.Sequential) and supports_forward_mode(net)
 
 
-def forward_derivatives(model: nn.Module, coords: torch.Tensor, laplacian: bool = True
+def forward_derivatives(model: nn.Module, coords: torch.Tensor, second: str | None = "laplacian"
                         ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-    """Value (N, out), Jacobian (N, out, in) and Laplacian (N, out) of `model` at coords (N, in), in one pass."""
+    """Value (N, out), Jacobian (N, out, in) and second derivatives of `model` at coords (N, in), in one pass.
+
+    second: "laplacian" -> (N, out); "diagonal" -> the Hessian diagonal ∂²Φ/∂x_i² (N, out, in); None -> none.
+    """
+    if second not in (None, "laplacian", "diagonal"):
+        raise ValueError(f"second must be None, 'laplacian' or 'diagonal', got {second!r}")
     n, d = coords.shape
     eye = torch.eye(d, dtype=coords.dtype, device=coords.device).expand(n, d, d)
     rows = [coords.unsqueeze(1), eye]
-    if laplacian:
-        rows.append(torch.zeros_like(coords).unsqueeze(1))
-    s = _propagate(model, torch.cat(rows, dim=1), d, laplacian)
+    if second is not None:
+        rows.append(coords.new_zeros(n, d if second == "diagonal" else 1, d))
+    s = _propagate(model, torch.cat(rows, dim=1), d)
     value, jac = s[:, 0], s[:, 1:1 + d].transpose(1, 2)
-    return value, jac, (s[:, 1 + d] if laplacian else None)
+    if second is None:
+        return value, jac, None
+    return value, jac, (s[:, 1 + d] if second == "laplacian" else s[:, 1 + d:].transpose(1, 2))
