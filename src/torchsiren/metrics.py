@@ -25,13 +25,3 @@ def ssim(prediction: np.ndarray, target: np.ndarray, data_range: float = 1.0) ->
     if win < 3:
         return float("nan")  # too small for a structural comparison
     return float(structural_similarity(t, p, data_range=data_range, channel_axis=channel_axis, win_size=win))
-
-
-def aligned_psnr(prediction: np.ndarray, target: np.ndarray) -> tuple[float, float, float]:
-    """PSNR after the least-squares scale-and-offset fit a·prediction + b of prediction to target.
-
-    A reconstruction from derivatives is defined only up to such a map. Returns (psnr, a, b)."""
-    p, t = np.asarray(prediction, np.float64).ravel(), np.asarray(target, np.float64).ravel()
-    design = np.stack([p, np.ones_like(p)], 1)
-    (a, b), *_ = np.linalg.lstsq(design, t, rcond=None)
-    return psnr(np.clip(a * p + b, 0, 1).reshape(np.shape(target)), target), float(a), float(b)

@@ -64,3 +64,22 @@ def positive_int(name: str, value: int | None) -> None:
 
 def is_gpu(device: torch.device) -> bool:
     return device.type == "cuda"
+
+
+def execute(args: argparse.Namespace, problem, spec: ModelSpec, config: TrainConfig, device: torch.device,
+            settings: dict, what: str) -> int:
+    """Create the run folder, train, report, and print where everything went."""
+    from ..runner import run_experiment
+    from ..training import RunDir
+    run_dir = RunDir.create(args.out, problem.task)
+    print(f"{what} with {spec.name} on {device} for {config.steps} steps -> {run_dir.path}")
+    metrics = run_experiment(problem, spec, config, run_dir, device, settings, progress=not args.quiet)[1]
+    return summarize(metrics, run_dir.path)
+
+
+def summarize(metrics: dict, path) -> int:
+    shown = ", ".join(f"{k} {v:.4g}" for k, v in metrics.items()
+                      if isinstance(v, float) and k not in ("wall_time_s",))
+    print(f"done: {shown}; {metrics['steps']} steps in {metrics['wall_time_s']:.1f} s on {metrics['device']}")
+    print(f"open {path / 'index.html'}")
+    return 0

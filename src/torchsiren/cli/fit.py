@@ -13,8 +13,8 @@ from ..models import ModelSpec
 from ..problems import ImageFitting
 from ..runner import run_experiment
 from ..training import RunDir, TrainConfig
-from .common import add_model_options, add_train_options, is_gpu, model_spec_from_args, positive_int, \
-    train_config_from_args
+from .common import add_model_options, add_train_options, execute, is_gpu, model_spec_from_args, positive_int, \
+    summarize, train_config_from_args
 
 # Defaults that keep the CPU demo under 3 minutes on 2 cores (≈38 dB) and fit the paper's 512² on a GPU.
 CPU_SIZE, CPU_STEPS = 128, 300
@@ -58,11 +58,8 @@ def run(args: argparse.Namespace) -> int:
     settings["shape"] = list(problem.shape)
     config = train_config_from_args(args, GPU_STEPS if is_gpu(device) else CPU_STEPS)
     spec = model_spec_from_args(args, 2, problem.image.shape[2], samples=min(problem.shape))
-    run_dir = RunDir.create(args.out, "fit-image")
-    print(f"fitting {settings['image'] or 'cameraman'} at {problem.shape[1]}x{problem.shape[0]} with {spec.name} "
-          f"on {device} for {config.steps} steps -> {run_dir.path}")
-    return finish(run_experiment(problem, spec, config, run_dir, device, settings, progress=not args.quiet)[1],
-                  run_dir)
+    what = f"fitting {settings['image'] or 'cameraman'} at {problem.shape[1]}x{problem.shape[0]}"
+    return execute(args, problem, spec, config, device, settings, what)
 
 
 def resume(args: argparse.Namespace, device: torch.device) -> int:
@@ -84,18 +81,11 @@ def resume(args: argparse.Namespace, device: torch.device) -> int:
     cfg["train"] = config.to_dict()
     run_dir.write_config(cfg)
     print(f"resuming {run_dir.path} from step {done} to {config.steps} on {device}")
-    return finish(run_experiment(problem, spec, config, run_dir, device, resume=True, progress=not args.quiet)[1],
-                  run_dir)
+    metrics = run_experiment(problem, spec, config, run_dir, device, resume=True, progress=not args.quiet)[1]
+    return summarize(metrics, run_dir.path)
 
 
 def _steps_done(run_dir: RunDir) -> int:
     from ..training.checkpoint import read_tensors
     _, meta = read_tensors(run_dir.checkpoint_file)
     return int(meta.get("step", 0))
-
-
-def finish(metrics: dict, run_dir: RunDir) -> int:
-    shown = ", ".join(f"{k} {metrics[k]:.2f}" for k in ("psnr", "ssim") if k in metrics)
-    print(f"done: {shown}, {metrics['steps']} steps in {metrics['wall_time_s']:.1f} s on {metrics['device']}")
-    print(f"open {run_dir.path / 'index.html'}")
-    return 0

@@ -56,11 +56,15 @@ class Constraint:
     needs: tuple[str, ...] = ("value",)
     norm: str | Callable[[torch.Tensor], torch.Tensor] = "mse"
     weight: float = 1.0
+    schedule: Callable[[int], float] | None = None  # step -> factor on the weight (curricula, warm-ups)
 
     def loss(self, model: nn.Module, step: int, generator: torch.Generator, method: str = "auto") -> torch.Tensor:
+        factor = self.weight * (1.0 if self.schedule is None else self.schedule(step))
+        if factor == 0:
+            return torch.zeros((), device=next(model.parameters()).device)
         batch = self.sampler(step, generator)
         fields = evaluate(model, batch.coords, self.needs, method=method)
-        return self.weight * _norm(self.residual(fields, batch), self.norm)
+        return factor * _norm(self.residual(fields, batch), self.norm)
 
 
 class Problem:

@@ -50,6 +50,12 @@ def write_image_report(model: nn.Module, image: np.ndarray, pred: np.ndarray, ou
     out_dir = Path(out_dir)
     save_image(out_dir / "fit.png", pred)
     save_image(out_dir / "target.png", image)
+    return {"fit": "fit.png", "ground truth": "target.png", **write_derivative_panels(model, image, out_dir, device)}
+
+
+def write_derivative_panels(model: nn.Module, image: np.ndarray, out_dir: Path, device: torch.device
+                            ) -> dict[str, str]:
+    """|∇Φ| and ΔΦ beside the image's Sobel gradient and discrete Laplacian, as four PNGs."""
     net_grad, net_lap = network_derivatives(model, image.shape[:2], device)
     gt_grad, gt_lap = image_derivatives(image)
     panels = {"gradient_fit.png": to_display(net_grad), "gradient_target.png": to_display(gt_grad),
@@ -57,5 +63,5 @@ def write_image_report(model: nn.Module, image: np.ndarray, pred: np.ndarray, ou
               "laplacian_target.png": to_display(gt_lap, signed=True)}
     for name, arr in panels.items():
         save_image(out_dir / name, arr)
-    return {"fit": "fit.png", "ground truth": "target.png", "|∇Φ|": "gradient_fit.png",
+    return {"|∇Φ|": "gradient_fit.png",
             "|∇f| (Sobel)": "gradient_target.png", "ΔΦ": "laplacian_fit.png", "Δf (discrete)": "laplacian_target.png"}

@@ -1,0 +1,66 @@
+"""`torchsiren helmholtz` and `torchsiren wave`: physics problems supervised only through derivatives."""
+from __future__ import annotations
+
+import argparse
+
+from ..device import resolve_device
+from ..errors import TorchSirenError
+from ..problems.helmholtz import VELOCITIES, Helmholtz
+from ..problems.wave import WaveEquation
+from .common import add_model_options, add_train_options, execute, is_gpu, model_spec_from_args, positive_int, \
+    train_config_from_args
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    h = sub.add_parser("helmholtz", help="Helmholtz equation: a point source with a perfectly matched layer")
+    h.add_argument("--wavenumber", type=float, default=20.0, help="k (20)")
+    h.add_argument("--velocity", default="uniform", choices=VELOCITIES, help="medium (uniform)")
+    h.add_argument("--inclusion-velocity", type=float, default=2.0, help="velocity inside square/circle (2)")
+    h.add_argument("--pml-width", type=float, default=0.5, help="PML width in [-1, 1] units (0.5)")
+    h.add_argument("--points", type=int, default=None, help="collocation points per step (230² GPU / 64² CPU)")
+    h.add_argument("--out", default=None, help="run folder (default runs/helmholtz-TIME)")
+    add_model_options(h)
+    add_train_options(h, "training steps (default 200 CPU / 10000 GPU)")
+    h.set_defaults(handler=run_helmholtz, lr=2e-5)
+
+    w = sub.add_parser("wave", help="wave equation from a Gaussian initial condition")
+    w.add_argument("--velocity", type=float, default=1.0, help="wave speed c (1)")
+    w.add_argument("--t-max", type=float, default=0.4, help="end of the time domain (0.4)")
+    w.add_argument("--curriculum-steps", type=int, default=None, help="steps over which the time domain grows "
+                                                                     "to t-max (default: all steps)")
+    w.add_argument("--pretrain-steps", type=int, default=0, help="steps fitting only the initial condition")
+    w.add_argument("--points", type=int, default=None, help="collocation points per step (230² GPU / 48² CPU)")
+    w.add_argument("--out", default=None, help="run folder (default runs/wave-TIME)")
+    add_model_options(w)
+    add_train_options(w, "training steps (default 200 CPU / 10000 GPU)")
+    w.set_defaults(handler=run_wave, lr=2e-5, hidden_features=512)
+
+
+def run_helmholtz(args: argparse.Namespace) -> int:
+    device = resolve_device(args.device)
+    positive_int("--points", args.points)
+    points = args.points or (230 ** 2 if is_gpu(device) else 64 ** 2)
+    problem = Helmholtz(args.wavenumber, args.velocity, args.inclusion_velocity, args.pml_width, points=points,
+                        device=device)
+    config = train_config_from_args(args, 10_000 if is_gpu(device) else 200)
+    spec = model_spec_from_args(args, 2, 2)
+    settings = {"wavenumber": args.wavenumber, "velocity": args.velocity, "pml_width": args.pml_width,
+                "inclusion_velocity": args.inclusion_velocity, "points": points}
+    return execute(args, problem, spec, config, device, settings, f"Helmholtz (k = {args.wavenumber}, {args.velocity})")
+
+
+def run_wave(args: argparse.Namespace) -> int:
+    device = resolve_device(args.device)
+    positive_int("--points", args.points)
+    if args.pretrain_steps < 0:
+        raise TorchSirenError(f"--pretrain-steps must be >= 0, got {args.pretrain_steps}")
+    points = args.points or (230 ** 2 if is_gpu(device) else 48 ** 2)
+    config = train_config_from_args(args, 10_000 if is_gpu(device) else 200)
+    curriculum = args.curriculum_steps or max(1, config.steps - args.pretrain_steps)
+    positive_int("--curriculum-steps", curriculum)
+    problem = WaveEquation(args.velocity, t_max=args.t_max, points=points, curriculum_steps=curriculum,
+                           pretrain_steps=args.pretrain_steps, device=device)
+    spec = model_spec_from_args(args, 3, 1)
+    settings = {"velocity": args.velocity, "t_max": args.t_max, "points": points, "curriculum_steps": curriculum,
+                "pretrain_steps": args.pretrain_steps}
+    return execute(args, problem, spec, config, device, settings, f"wave equation (c = {args.velocity})")

@@ -1,0 +1,142 @@
+"""The Helmholtz equation with a point source and the authors' perfectly matched layer (PML).
+
+Φ: (x, y) -> (Re u, Im u). Residual, with e_x = 1 - i s_x/k, e_y = 1 - i s_y/k and s = k·a₀·(d/L)² in the PML:
+    ∂ₓ(e_y/eₓ ∂ₓu) + ∂_y(eₓ/e_y ∂_y u) + eₓe_y k² m u = f,
+m the squared slowness (1 in a uniform medium), f a unit-mass Gaussian source (variance σ) times its amplitude.
+The coefficients are known in closed form, so the divergence terms expand to A u_xx + (∂ₓA) u_x + …, which needs
+only the Hessian diagonal (forward mode). For a uniform medium u = ¼ i · amplitude · H₀⁽²⁾(k r).
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..data.grid import grid
+from ..errors import TorchSirenError
+from .constraint import Batch, Constraint, Problem
+from .fitting import predict_grid
+
+VELOCITIES = ("uniform", "square", "circle")
+A0 = 5.0
+
+
+class Helmholtz(Problem):
+    task = "helmholtz"
+    headline = "rel_l2"
+
+    def __init__(self, wavenumber: float = 20.0, velocity: str = "uniform", inclusion_velocity: float = 2.0,
+                 pml_width: float = 0.5, amplitude: complex = 1 + 1j, sigma: float = 1e-4, points: int = 230 ** 2,
+                 source_points: int = 100, eval_size: int = 256, device: torch.device | str = "cpu") -> None:
+        if not wavenumber > 0:
+            raise TorchSirenError(f"--wavenumber must be > 0, got {wavenumber}")
+        if velocity not in VELOCITIES:
+            raise TorchSirenError(f"--velocity must be one of {', '.join(VELOCITIES)}, got {velocity!r}")
+        if not inclusion_velocity > 0:
+            raise TorchSirenError(f"--inclusion-velocity must be > 0, got {inclusion_velocity}")
+        if not 0 <= pml_width < 1:
+            raise TorchSirenError(f"--pml-width {pml_width} leaves no domain inside [-1, 1]; use 0 <= width < 1")
+        self.k, self.velocity, self.inclusion_velocity = float(wavenumber), velocity, float(inclusion_velocity)
+        self.pml, self.amplitude, self.sigma = float(pml_width), complex(amplitude), float(sigma)
+        self.device, self.eval_size = torch.device(device), eval_size
+        on_weight = points / 1e3  # the authors' weight of the source region relative to the rest
+
+        def sample(step: int, gen: torch.Generator) -> Batch:
+            u = torch.rand(points + source_points, 2, generator=gen, device=gen.device).to(self.device)
+            coords = u[:points] * 2 - 1
+            r = 5e2 * self.sigma * u[points:, :1].sqrt()  # a disc around the source, always sampled
+            theta = 2 * math.pi * u[points:, 1:]
+            coords = torch.cat([coords, torch.cat([r * torch.cos(theta), r * torch.sin(theta)], 1)])
+            return Batch(coords, {"f": self.source(coords)})
+
+        def residual(fields, batch: Batch) -> torch.Tensor:
+            hom = self.operator(batch.coords, fields.value, fields.jacobian, fields.hessian_diagonal)
+            on = batch["f"].abs() > 0
+            return torch.view_as_real(torch.where(on, on_weight * (hom - batch["f"]), hom))
+
+        pde = Constraint("helmholtz", sample, residual, needs=("jacobian", "hessian_diagonal"), norm="l1")
+        super().__init__([pde])
+
+    # --- the physics ---------------------------------------------------------------------------------------
+    def source(self, coords: torch.Tensor) -> torch.Tensor:
+        """amplitude · N(0, σ) density at coords (N, 2), zero where below 1e-5 (as the authors): complex (N,)."""
+        g = torch.exp(-(coords ** 2).sum(-1) / (2 * self.sigma)) / (2 * math.pi * self.sigma)
+        g = torch.where(g < 1e-5, torch.zeros_like(g), g)
+        return g * self.amplitude
+
+    def squared_slowness(self, coords: torch.Tensor) -> torch.Tensor:
+        inside = torch.zeros(coords.shape[0], dtype=torch.bool, device=coords.device)
+        if self.velocity == "square":
+            inside = (coords.abs() < 0.3).all(-1)
+        elif self.velocity == "circle":
+            inside = coords.norm(dim=-1) < 0.1
+        m = torch.ones(coords.shape[0], device=coords.device)
+        return torch.where(inside, m / self.inclusion_velocity ** 2, m)
+
+    def _stretch(self, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """PML stretch e = 1 - i s/k along one axis and its derivative de/dc, c (N,)."""
+        inner = 1.0 - self.pml
+        lo, hi = (-(c + inner)).clamp(min=0), (c - inner).clamp(min=0)  # distances into the PML
+        if self.pml > 0:
+            s = self.k * A0 * (lo ** 2 + hi ** 2) / self.pml ** 2
+            ds = self.k * A0 * 2 * (hi - lo) / self.pml ** 2
+        else:
+            s = ds = torch.zeros_like(c)
+        return torch.complex(torch.ones_like(s), -s / self.k), torch.complex(torch.zeros_like(ds), -ds / self.k)
+
+    def operator(self, coords: torch.Tensor, value: torch.Tensor, jac: torch.Tensor, hdiag: torch.Tensor
+                 ) -> torch.Tensor:
+        """∂ₓ(A ∂ₓu) + ∂_y(B ∂_y u) + C k² m u from Φ's value (N, 2), Jacobian (N, 2, 2), Hessian diagonal (N, 2, 2)."""
+        u = torch.complex(value[:, 0], value[:, 1])
+        ux, uy = torch.complex(jac[:, 0, 0], jac[:, 1, 0]), torch.complex(jac[:, 0, 1], jac[:, 1, 1])
+        uxx, uyy = torch.complex(hdiag[:, 0, 0], hdiag[:, 1, 0]), torch.complex(hdiag[:, 0, 1], hdiag[:, 1, 1])
+        ex, dex = self._stretch(coords[:, 0])
+        ey, dey = self._stretch(coords[:, 1])
+        a, b = ey / ex, ex / ey
+        da_dx, db_dy = -ey * dex / ex ** 2, -ex * dey / ey ** 2
+        return a * uxx + da_dx * ux + b * uyy + db_dy * uy + ex * ey * self.k ** 2 * self.squared_slowness(coords) * u
+
+    def closed_form(self, coords: np.ndarray) -> np.ndarray:
+        """u = ¼ i · amplitude · H₀⁽²⁾(k r) for a uniform medium (complex, coords (N, 2))."""
+        from scipy.special import hankel2
+        r = np.linalg.norm(coords, axis=-1)
+        return 0.25j * self.amplitude * hankel2(0, self.k * np.maximum(r, 1e-6))
+
+    # --- judging and reporting --------------------------------------------------------------------------------
+    def _interior(self) -> tuple[np.ndarray, np.ndarray]:
+        """Grid points outside the PML and away from the source (where a Gaussian of std √σ differs from a point)."""
+        coords = grid((self.eval_size, self.eval_size)).numpy()
+        r = np.linalg.norm(coords, axis=-1)
+        keep = (np.abs(coords) <= 1 - self.pml).all(-1) & (r > 0.05)
+        return coords, keep
+
+    def field(self, model: nn.Module) -> np.ndarray:
+        out = predict_grid(model, (self.eval_size, self.eval_size), self.device).cpu().numpy()
+        return (out[..., 0] + 1j * out[..., 1]).reshape(-1)
+
+    def evaluate(self, model: nn.Module) -> dict[str, float]:
+        if self.velocity != "uniform":
+            return {}
+        coords, keep = self._interior()
+        u, ref = self.field(model)[keep], self.closed_form(coords[keep])
+        return {"rel_l2": float(np.linalg.norm(u - ref) / np.linalg.norm(ref)),
+                "mse": float(np.mean(np.abs(u - ref) ** 2))}
+
+    def report(self, model: nn.Module, out_dir: Path) -> dict[str, Any]:
+        from ..report.fields import save_complex_field
+        n = self.eval_size
+        u = self.field(model).reshape(n, n)
+        pictures = save_complex_field(Path(out_dir), "field", u, "SIREN")
+        metrics: dict[str, Any] = {"wavenumber": self.k, "velocity": self.velocity, "pml_width": self.pml}
+        if self.velocity == "uniform":
+            coords, keep = self._interior()
+            ref = self.closed_form(coords).reshape(n, n)
+            pictures |= save_complex_field(Path(out_dir), "closed_form", ref, "closed form ¼i·s·H₀⁽²⁾(kr)",
+                                           scale_like=u)
+            metrics |= self.evaluate(model) | {"error_region": f"|x|,|y| <= {1 - self.pml}, r > 0.05"}
+        self.pictures = pictures
+        return metrics

@@ -1,0 +1,71 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from torchsiren import Siren, TorchSirenError, TrainConfig, train
+from torchsiren.derivatives import evaluate, gradient
+from torchsiren.problems.helmholtz import Helmholtz
+
+
+def test_expanded_pml_operator_equals_the_divergence_form():
+    """∂ₓ(A ∂ₓu) + ∂_y(B ∂_y u) + C k² u computed by autograd on the divergence form, inside and in the PML."""
+    torch.manual_seed(0)
+    problem = Helmholtz(wavenumber=7.0, pml_width=0.5)
+    model = Siren(2, 2, hidden_features=32, hidden_layers=2, first_omega_0=5.0).double()
+    x = (torch.rand(200, 2, dtype=torch.float64) * 2 - 1).requires_grad_(True)
+    f = evaluate(model, x.detach(), ("jacobian", "hessian_diagonal"))
+    fast = problem.operator(x.detach(), f.value, f.jacobian, f.hessian_diagonal)
+
+    y = model(x)
+    u = torch.complex(y[:, 0], y[:, 1])
+    j = gradient(y, x)
+    ux, uy = torch.complex(j[:, 0, 0], j[:, 1, 0]), torch.complex(j[:, 0, 1], j[:, 1, 1])
+    ex, _ = problem._stretch(x[:, 0])
+    ey, _ = problem._stretch(x[:, 1])
+    fx, fy = torch.view_as_real(ey / ex * ux), torch.view_as_real(ex / ey * uy)  # (N, 2) real, imag
+    div = [gradient(fx, x)[:, :, 0], gradient(fy, x)[:, :, 1]]
+    slow = torch.complex(div[0][:, 0] + div[1][:, 0], div[0][:, 1] + div[1][:, 1])
+    slow = slow + ex * ey * problem.k ** 2 * u
+    assert (fast - slow.detach()).abs().max() < 1e-9 * slow.abs().max()
+    assert (torch.abs(x.detach()) > 0.5).any(-1).sum() > 50  # the PML was exercised
+
+
+def test_plane_wave_satisfies_the_operator_outside_the_pml():
+    k, theta = 9.0, 0.3
+    problem = Helmholtz(wavenumber=k)
+    x = torch.rand(50, 2, dtype=torch.float64) - 0.5  # inside |x|, |y| < 0.5
+    phase = k * (x[:, 0] * math.cos(theta) + x[:, 1] * math.sin(theta))
+    u = torch.stack([torch.cos(phase), torch.sin(phase)], 1)
+    dirs = torch.tensor([math.cos(theta), math.sin(theta)], dtype=torch.float64)
+    jac = torch.stack([-torch.sin(phase), torch.cos(phase)], 1)[:, :, None] * k * dirs
+    hdiag = -u[:, :, None] * (k * dirs) ** 2
+    assert problem.operator(x, u, jac, hdiag).abs().max() < 1e-9
+
+
+def test_source_has_unit_mass_times_amplitude():
+    problem = Helmholtz(sigma=1e-3)
+    xy = torch.stack(torch.meshgrid(*[torch.linspace(-0.3, 0.3, 601, dtype=torch.float64)] * 2, indexing="ij"), -1)
+    mass = problem.source(xy.reshape(-1, 2)).sum() * (0.6 / 600) ** 2
+    assert abs(mass - (1 + 1j)) < 1e-3
+
+
+def test_short_training_lowers_the_residual_and_reports():
+    torch.manual_seed(0)
+    problem = Helmholtz(wavenumber=5.0, points=512, eval_size=32)
+    model = Siren(2, 2, hidden_features=32, hidden_layers=1)
+    gen = torch.Generator().manual_seed(0)
+    before = problem.loss(model, 0, gen).item()
+    train(model, problem, TrainConfig(steps=60, lr=1e-3, log_every=60), progress=False)
+    gen = torch.Generator().manual_seed(0)
+    assert problem.loss(model, 0, gen).item() < before
+    metrics = problem.evaluate(model)
+    assert np.isfinite(metrics["rel_l2"]) and np.isfinite(metrics["mse"])
+
+
+@pytest.mark.parametrize("kwargs,match", [({"wavenumber": 0}, "wavenumber"), ({"inclusion_velocity": -1}, "velocity"),
+                                          ({"pml_width": 1.0}, "leaves no domain"), ({"velocity": "marble"}, "velocity")])
+def test_bad_settings(kwargs, match):
+    with pytest.raises(TorchSirenError, match=match):
+        Helmholtz(**kwargs)
