@@ -65,7 +65,7 @@ def test_short_training_lowers_the_residual_and_reports():
 
 
 @pytest.mark.parametrize("kwargs,match", [({"wavenumber": 0}, "wavenumber"), ({"inclusion_velocity": -1}, "velocity"),
-                                          ({"pml_width": 1.0}, "leaves no domain"), ({"velocity": "marble"}, "velocity")])
+                                          ({"pml_width": 1.0}, "PML width"), ({"velocity": "marble"}, "velocity")])
 def test_bad_settings(kwargs, match):
     with pytest.raises(TorchSirenError, match=match):
         Helmholtz(**kwargs)

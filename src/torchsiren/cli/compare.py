@@ -12,7 +12,8 @@ from ..runner import run_experiment
 from ..training import RunDir, write_json
 from .common import add_model_options, add_train_options, is_gpu, model_spec_from_args, positive_int, \
     train_config_from_args
-from .fit import CPU_SIZE, GPU_SIZE, image_problem
+from ..problems.poisson import SOURCES
+from .fit import CPU_SIZE, image_problem
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -27,42 +28,71 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=None, help="output folder (default runs/compare-image-TIME)")
     add_model_options(p)
     add_train_options(p, "training steps per model (default 300 CPU / 2000 GPU)")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run_image)
+
+    q = kinds.add_parser("poisson", help="the paper's Poisson table: SIREN vs tanh vs ReLU + P.E.")
+    q.add_argument("image", nargs="?", default=None, help="image file (default: the bundled cameraman)")
+    q.add_argument("--from", dest="source", default="gradient", choices=SOURCES, help="what supervises Φ")
+    q.add_argument("--size", type=int, default=None, help="longer side (default 64 CPU / 256 GPU)")
+    q.add_argument("--models", default="siren,tanh,relu-pe", help="comma-separated model names")
+    q.add_argument("--report-steps", default=None, help="steps whose PSNR the table shows (default: 1/4 and end)")
+    q.add_argument("--out", default=None, help="output folder (default runs/compare-poisson-TIME)")
+    q.set_defaults(batch_size=None)
+    add_model_options(q)
+    add_train_options(q, "training steps per model (default 300 CPU / 10000 GPU)")
+    q.set_defaults(handler=run_poisson)
 
 
-def run(args: argparse.Namespace) -> int:
+def run_image(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     positive_int("--size", args.size)
-    models = [m.strip() for m in args.models.split(",") if m.strip()]
-    unknown = [m for m in models if m not in MODEL_NAMES]
-    if unknown or not models:
-        raise TorchSirenError(f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODEL_NAMES)}")
     settings = {"image": str(Path(args.path).resolve()) if args.path else None,
                 "size": args.size or (256 if is_gpu(device) else CPU_SIZE), "batch_size": None}
     problem = image_problem(settings, device)
     settings["shape"] = list(problem.shape)
     config = train_config_from_args(args, 2000 if is_gpu(device) else 300)
+    return compare(args, problem, settings, config, device, "compare-image")
+
+
+def run_poisson(args: argparse.Namespace) -> int:
+    from .poisson import reconstruction_problem
+    device = resolve_device(args.device)
+    problem, settings = reconstruction_problem(args, device)
+    config = train_config_from_args(args, 10_000 if is_gpu(device) else 300)
+    return compare(args, problem, settings, config, device, "compare-poisson")
+
+
+def compare(args: argparse.Namespace, problem, settings: dict, config, device, name: str) -> int:
+    """Train each of --models on one problem with one budget; write results.json/.md and the panel."""
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    unknown = [m for m in models if m not in MODEL_NAMES]
+    if unknown or not models:
+        raise TorchSirenError(f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODEL_NAMES)}")
     report_steps = _report_steps(args.report_steps, config.steps)
     config.log_every = math.gcd(config.log_every, *report_steps)
-    out = RunDir.create(args.out, "compare-image")
+    reference = problem.reference if hasattr(problem, "reference") else problem.image
+    out = RunDir.create(args.out, name)
     results, panels = [], []
-    for name in models:
-        args.model = name
-        spec = model_spec_from_args(args, 2, problem.image.shape[2], samples=min(problem.shape))
-        print(f"[{name}] {config.steps} steps on {device}")
-        model, metrics, result = run_experiment(problem, spec, config, RunDir.create(out.path / name, name), device,
-                                                settings, progress=not args.quiet)
+    for model_name in models:
+        args.model = model_name
+        spec = model_spec_from_args(args, 2, reference.shape[2], samples=min(problem.shape))
+        print(f"[{model_name}] {config.steps} steps on {device}")
+        model, metrics, result = run_experiment(problem, spec, config, RunDir.create(out.path / model_name, model_name),
+                                                device, settings, progress=not args.quiet)
         at = {r["step"]: r["psnr"] for r in result.history}
-        results.append({"model": name, "psnr_at": {str(s): at.get(s) for s in report_steps},
+        results.append({"model": model_name, "psnr_at": {str(s): at.get(s) for s in report_steps},
                         "psnr": metrics["psnr"], "ssim": metrics["ssim"], "wall_time_s": metrics["wall_time_s"]})
-        panels.append((name, problem.predict(model), model))
+        panels.append((model_name, problem.predict(model), model))
     device_label = metrics["device"]
-    write_json(out.file("results.json"), {"image": settings["image"] or "cameraman", "size": list(problem.shape),
-                                          "steps": config.steps, "device": device_label, "results": results})
+    extra = {"alignment": metrics["alignment"]} if "alignment" in metrics else {}
+    write_json(out.file("results.json"), {"task": problem.task, **settings, "steps": config.steps,
+                                          "device": device_label, **extra, "results": results})
     table = _markdown(results, report_steps, device_label, problem.shape, config.steps)
+    if extra:
+        table += f"\nPSNR after {extra['alignment']}.\n"
     out.file("results.md").write_text(table, encoding="utf-8")
     from ..report.compare import write_panel
-    write_panel(out.file("comparison.png"), problem, panels)
+    write_panel(out.file("comparison.png"), reference, problem.shape, problem.device, panels)
     print(table)
     print(f"wrote {out.file('comparison.png')} and {out.file('results.md')}")
     return 0

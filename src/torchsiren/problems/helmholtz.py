@@ -39,7 +39,7 @@ class Helmholtz(Problem):
         if not inclusion_velocity > 0:
             raise TorchSirenError(f"--inclusion-velocity must be > 0, got {inclusion_velocity}")
         if not 0 <= pml_width < 1:
-            raise TorchSirenError(f"--pml-width {pml_width} leaves no domain inside [-1, 1]; use 0 <= width < 1")
+            raise TorchSirenError(f"PML width {pml_width} leaves no domain inside [-1, 1]; use 0 <= --pml-width < 1")
         self.k, self.velocity, self.inclusion_velocity = float(wavenumber), velocity, float(inclusion_velocity)
         self.pml, self.amplitude, self.sigma = float(pml_width), complex(amplitude), float(sigma)
         self.device, self.eval_size = torch.device(device), eval_size

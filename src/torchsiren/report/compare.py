@@ -13,13 +13,14 @@ from ..metrics import psnr  # noqa: E402
 from .image import image_derivatives, network_derivatives, to_display  # noqa: E402
 
 
-def write_panel(path: Path, problem, rows: list[tuple[str, np.ndarray, object]]) -> None:
-    """rows: (name, fitted image (H, W, C), model). Ground truth first, then each model with its PSNR."""
-    gt_grad, gt_lap = image_derivatives(problem.image)
-    entries = [("ground truth", problem.image, gt_grad, gt_lap)]
+def write_panel(path: Path, image: np.ndarray, shape: tuple[int, int], device, rows: list[tuple[str, np.ndarray, object]]
+                ) -> None:
+    """rows: (name, result image (H, W, C), model). Ground truth first, then each model with its PSNR."""
+    gt_grad, gt_lap = image_derivatives(image)
+    entries = [("ground truth", image, gt_grad, gt_lap)]
     for name, pred, model in rows:
-        grad, lap = network_derivatives(model, problem.shape, problem.device)
-        entries.append((f"{name} ({psnr(pred, problem.image):.1f} dB)", pred, grad, lap))
+        grad, lap = network_derivatives(model, shape, device)
+        entries.append((f"{name} ({psnr(pred, image):.1f} dB)", pred, grad, lap))
     fig, axes = plt.subplots(len(entries), 3, figsize=(6.6, 2.2 * len(entries)), dpi=110, squeeze=False)
     for r, (label, img, grad, lap) in enumerate(entries):
         shown = [img[..., 0] if img.shape[2] == 1 else img, to_display(grad), to_display(lap, signed=True)]

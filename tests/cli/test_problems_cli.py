@@ -1,0 +1,68 @@
+import json
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from skimage import data
+
+from torchsiren.cli.main import main
+
+from .test_cli import FAST, run_cli
+
+
+def test_poisson_reports_aligned_psnr(tmp_path, capsys):
+    out = tmp_path / "p"
+    code, _, _ = run_cli(capsys, "poisson", "--from", "gradient", "--size", 24, "--steps", 10, "--device", "cpu",
+                         "--out", out, *FAST)
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert code == 0 and "psnr" in metrics and "scale and offset" in metrics["alignment"]
+    assert (out / "reconstruction.png").exists() and (out / "laplacian_fit.png").exists()
+
+
+@pytest.fixture
+def pair(tmp_path):
+    iio.imwrite(tmp_path / "bg.png", data.camera()[::8, ::8])
+    iio.imwrite(tmp_path / "fg.png", data.moon()[::8, ::8])
+    iio.imwrite(tmp_path / "small.png", data.moon()[::16, ::16])
+    iio.imwrite(tmp_path / "nomask.png", np.zeros((64, 64), np.uint8))
+    return tmp_path
+
+
+def test_poisson_edit_writes_composite_and_copy_paste(pair, capsys):
+    code, _, err = run_cli(capsys, "poisson-edit", pair / "bg.png", pair / "fg.png", "--box", "0.3,0.3,0.7,0.7",
+                           "--steps", 5, "--size", 32, "--out", pair / "e", *FAST)
+    assert code == 0, err
+    assert (pair / "e" / "composite.png").exists() and (pair / "e" / "naive.png").exists()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["poisson-edit", "{t}/bg.png", "{t}/small.png"], "same size"),
+    (["poisson-edit", "{t}/bg.png", "{t}/fg.png", "--mask", "{t}/nomask.png"], "selects no pixel"),
+    (["poisson-edit", "{t}/bg.png", "{t}/fg.png", "--box", "0.5,0.5,1.5,0.9"], "outside the background"),
+    (["poisson-edit", "{t}/bg.png", "{t}/fg.png", "--box", "a,b"], "four fractions"),
+    (["poisson", "{t}/missing.png"], "no such file"),
+    (["helmholtz", "--wavenumber", "0"], "wavenumber must be > 0"),
+    (["helmholtz", "--wavenumber=-3"], "wavenumber must be > 0"),
+    (["helmholtz", "--velocity", "square", "--inclusion-velocity", "0"], "velocity must be > 0"),
+    (["helmholtz", "--pml-width", "1.5"], "PML width"),
+    (["wave", "--velocity", "0"], "velocity must be > 0"),
+    (["wave", "--velocity=-1"], "velocity must be > 0"),
+])
+def test_problem_mistakes_get_one_line(pair, capsys, args, message):
+    code, _, err = run_cli(capsys, *[a.format(t=pair) for a in args], "--out", pair / "o", "--quiet")
+    assert code != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message.lower() in lines[0].lower(), err
+
+
+def test_helmholtz_and_wave_runs_write_their_pictures(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "helmholtz", "--steps", 3, "--points", 256, "--out", tmp_path / "h", *FAST)
+    assert code == 0, err
+    metrics = json.loads((tmp_path / "h" / "metrics.json").read_text())
+    assert np.isfinite(metrics["rel_l2"]) and (tmp_path / "h" / "closed_form_real.png").exists()
+    assert (tmp_path / "h" / "field_abs.png").exists()
+    code, _, err = run_cli(capsys, "wave", "--steps", 3, "--points", 128, "--out", tmp_path / "w", *FAST)
+    assert code == 0, err
+    metrics = json.loads((tmp_path / "w" / "metrics.json").read_text())
+    assert "rel_l2_t0.25" in metrics and (tmp_path / "w" / "wave.gif").exists()
+    assert (tmp_path / "w" / "siren_t0.25.png").exists() and (tmp_path / "w" / "fd_t0.25.png").exists()
