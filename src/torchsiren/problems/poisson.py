@@ -1,6 +1,6 @@
 """Poisson problems of the paper: an image recovered from its gradients or its Laplacian, and gradient-domain
-image editing. Targets follow the authors' code: the image mapped to [-1, 1], then ×10 and Sobel filters for
-gradients, ×1e4 and the discrete Laplacian for Laplacians. A solution is defined only up to an offset (and, with
+image editing. Targets follow the authors' code: the image mapped to [-1, 1], then Sobel filters of it ×40 (= their
+×10 with their 3-D filter's factor 4) for gradients, ×1e4 and the discrete Laplacian for Laplacians. A solution is defined only up to an offset (and, with
 these scaled targets, a scale), so quality is PSNR after the least-squares scale-and-offset alignment."""
 from __future__ import annotations
 
@@ -20,21 +20,21 @@ from .constraint import Constraint, Problem, grid_sampler
 from .fitting import predict_grid
 
 ALIGNMENT = "least-squares scale and offset per channel (a·Φ + b), then clipped to [0, 1]"
+# The authors Sobel-filter the (1, H, W) array of image·10, which also smooths along the size-1 channel axis
+# (×4): 40 reproduces their gray targets exactly with a per-channel 2-D Sobel (and does not mix RGB channels).
+GRADIENT_SCALE, LAPLACIAN_SCALE = 40.0, 1e4
 SOURCES = ("gradient", "laplacian")
 
 
-def sobel_gradients(image: np.ndarray, scale: float = 10.0) -> np.ndarray:
-    """2-D Sobel derivatives of (image·2 - 1)·scale per channel: (H, W, C) -> (H·W, C, 2), rows first.
-
-    (The authors filter the (1, H, W) array as a whole, which also smooths along the channel axis: their gray
-    targets are 4× these, and their RGB targets mix channels. The alignment absorbs the factor.)"""
+def sobel_gradients(image: np.ndarray, scale: float = GRADIENT_SCALE) -> np.ndarray:
+    """2-D Sobel derivatives of (image·2 - 1)·scale per channel: (H, W, C) -> (H·W, C, 2), rows first."""
     img = (np.asarray(image, np.float64) * 2 - 1) * scale
     g = np.stack([np.stack([ndimage.sobel(img[..., c], axis=a) for a in (0, 1)], -1)
                   for c in range(img.shape[2])], axis=-2)  # (H, W, C, 2)
     return g.reshape(-1, img.shape[2], 2).astype(np.float32)
 
 
-def discrete_laplacian(image: np.ndarray, scale: float = 1e4) -> np.ndarray:
+def discrete_laplacian(image: np.ndarray, scale: float = LAPLACIAN_SCALE) -> np.ndarray:
     """scipy's 5-point Laplacian of (image·2 - 1)·scale per channel: (H, W, C) -> (H·W, C)."""
     img = (np.asarray(image, np.float64) * 2 - 1) * scale
     lap = np.stack([ndimage.laplace(img[..., c]) for c in range(img.shape[2])], axis=-1)
