@@ -4,15 +4,28 @@ import torch
 from scipy import ndimage
 
 from torchsiren import Siren, TorchSirenError, TrainConfig, train
-from torchsiren.problems.poisson import PoissonEditing, PoissonReconstruction, align, box_mask, sobel_gradients
+from torchsiren.problems.poisson import PoissonEditing, PoissonReconstruction, align, box_mask, discrete_laplacian, \
+    sobel_gradients
 
 
 def test_targets_follow_the_reference_conventions(small_image):
-    g = sobel_gradients(small_image)
+    g = sobel_gradients(small_image, scale=40.0)
     # the authors: scipy's Sobel of the (1, H, W) array of (image·2 - 1)·10
     ref = (small_image[..., 0][None] * 2 - 1) * 10
     np.testing.assert_allclose(g[:, 0, 0], ndimage.sobel(ref, axis=1)[0].ravel(), rtol=1e-5, atol=1e-3)
     np.testing.assert_allclose(g[:, 0, 1], ndimage.sobel(ref, axis=2)[0].ravel(), rtol=1e-5, atol=1e-3)
+
+
+def test_default_targets_are_in_grid_units():
+    # a linear ramp f = x (rows) has ∂f/∂x = 1 and Δf = 0 in grid units, whatever the size
+    n = 17
+    ramp = np.repeat(np.linspace(0, 1, n)[:, None], n, 1)[..., None]  # (image·2 - 1) = x
+    g = sobel_gradients(ramp).reshape(n, n, 1, 2)
+    np.testing.assert_allclose(g[1:-1, :, 0, 0], 1.0, atol=1e-6)
+    np.testing.assert_allclose(g[..., 0, 1], 0.0, atol=1e-6)
+    quad = ((np.linspace(-1, 1, n)[:, None] ** 2 + 1) / 2 * np.ones((1, n)))[..., None]  # (image·2 - 1) = x²
+    lap = discrete_laplacian(quad).reshape(n, n)
+    np.testing.assert_allclose(lap[1:-1], 2.0, atol=1e-4)
 
 
 def test_alignment_undoes_scale_and_offset():

@@ -35,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--from", dest="source", default="gradient", choices=SOURCES, help="what supervises Φ")
     q.add_argument("--size", type=int, default=None, help="longer side (default 64 CPU / 256 GPU)")
     q.add_argument("--models", default="siren,tanh,relu-pe", help="comma-separated model names")
+    q.add_argument("--target-scale", type=float, default=None, help="see `torchsiren poisson --help`")
     q.add_argument("--report-steps", default=None, help="steps whose PSNR the table shows (default: 1/4 and end)")
     q.add_argument("--out", default=None, help="output folder (default runs/compare-poisson-TIME)")
     q.set_defaults(batch_size=None)

@@ -23,6 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="source", default="gradient", choices=SOURCES, help="what supervises Φ")
     p.add_argument("--size", type=int, default=None, help=f"longer side (default {CPU_SIZE} CPU / {GPU_SIZE} GPU)")
     p.add_argument("--batch-size", type=int, default=None, help="random pixels per step (default: all)")
+    p.add_argument("--target-scale", type=float, default=None,
+                   help="multiply the targets by this instead of expressing them in grid units (the authors: "
+                        "40 for gradients, 1e4 for Laplacians)")
     p.add_argument("--out", default=None, help="run folder (default runs/poisson-TIME)")
     add_model_options(p)
     add_train_options(p, f"training steps (default {CPU_STEPS} CPU / {GPU_STEPS} GPU)")
@@ -49,9 +52,11 @@ def reconstruction_problem(args: argparse.Namespace, device) -> tuple[PoissonRec
     size = args.size or (GPU_SIZE if is_gpu(device) else CPU_SIZE)
     image = cameraman() if args.image is None else load_image(args.image)
     image = resize_longer_side(image, size)
+    scale = getattr(args, "target_scale", None)
     settings = {"image": str(Path(args.image).resolve()) if args.image else None, "size": size,
-                "source": args.source, "batch_size": args.batch_size, "shape": list(image.shape[:2])}
-    return PoissonReconstruction(image, args.source, args.batch_size, device), settings
+                "source": args.source, "batch_size": args.batch_size, "shape": list(image.shape[:2]),
+                "target_scale": scale}
+    return PoissonReconstruction(image, args.source, args.batch_size, device, target_scale=scale), settings
 
 
 def run_reconstruction(args: argparse.Namespace) -> int:

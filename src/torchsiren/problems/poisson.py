@@ -1,6 +1,6 @@
 """Poisson problems of the paper: an image recovered from its gradients or its Laplacian, and gradient-domain
-image editing. Targets follow the authors' code: the image mapped to [-1, 1], then Sobel filters of it ×40 (= their
-×10 with their 3-D filter's factor 4) for gradients, ×1e4 and the discrete Laplacian for Laplacians. A solution is defined only up to an offset (and, with
+image editing. Targets follow the authors' code (the image mapped to [-1, 1], Sobel filters for gradients, the
+5-point Laplacian), expressed in the units of the coordinate grid unless a scale is given (see below). A solution is defined only up to an offset (and, with
 these scaled targets, a scale), so quality is PSNR after the least-squares scale-and-offset alignment."""
 from __future__ import annotations
 
@@ -21,24 +21,32 @@ from .fitting import predict_grid
 
 ALIGNMENT = "least-squares scale and offset per channel (a·Φ + b), then clipped to [0, 1]"
 # The authors Sobel-filter the (1, H, W) array of image·10, which also smooths along the size-1 channel axis
-# (×4): 40 reproduces their gray targets exactly with a per-channel 2-D Sobel (and does not mix RGB channels).
-GRADIENT_SCALE, LAPLACIAN_SCALE = 40.0, 1e4
+# (×4): scale 40 reproduces their gray targets with a per-channel 2-D Sobel; their Laplacian scale is 1e4.
+# By default (scale None) targets are in the units of the coordinate grid instead: a Sobel response is 8× the
+# derivative per pixel and a pixel is 2/(n-1) of [-1, 1], so Φ reproduces the image itself, at any size.
+AUTHORS_GRADIENT_SCALE, AUTHORS_LAPLACIAN_SCALE = 40.0, 1e4
 SOURCES = ("gradient", "laplacian")
 
 
-def sobel_gradients(image: np.ndarray, scale: float = GRADIENT_SCALE) -> np.ndarray:
-    """2-D Sobel derivatives of (image·2 - 1)·scale per channel: (H, W, C) -> (H·W, C, 2), rows first."""
-    img = (np.asarray(image, np.float64) * 2 - 1) * scale
-    g = np.stack([np.stack([ndimage.sobel(img[..., c], axis=a) for a in (0, 1)], -1)
+def sobel_gradients(image: np.ndarray, scale: float | None = None) -> np.ndarray:
+    """2-D Sobel derivatives of (image·2 - 1) per channel, ×scale (None: in grid units, ×(n-1)/16 per axis):
+    (H, W, C) -> (H·W, C, 2), rows first."""
+    img = np.asarray(image, np.float64) * 2 - 1
+    factors = [scale if scale is not None else (n - 1) / 16.0 for n in img.shape[:2]]
+    g = np.stack([np.stack([ndimage.sobel(img[..., c], axis=a) * factors[a] for a in (0, 1)], -1)
                   for c in range(img.shape[2])], axis=-2)  # (H, W, C, 2)
     return g.reshape(-1, img.shape[2], 2).astype(np.float32)
 
 
-def discrete_laplacian(image: np.ndarray, scale: float = LAPLACIAN_SCALE) -> np.ndarray:
-    """scipy's 5-point Laplacian of (image·2 - 1)·scale per channel: (H, W, C) -> (H·W, C)."""
-    img = (np.asarray(image, np.float64) * 2 - 1) * scale
-    lap = np.stack([ndimage.laplace(img[..., c]) for c in range(img.shape[2])], axis=-1)
-    return lap.reshape(-1, img.shape[2]).astype(np.float32)
+def discrete_laplacian(image: np.ndarray, scale: float | None = None) -> np.ndarray:
+    """5-point Laplacian of (image·2 - 1) per channel, ×scale (None: in grid units, each axis' second difference
+    ×((n-1)/2)²): (H, W, C) -> (H·W, C)."""
+    img = np.asarray(image, np.float64) * 2 - 1
+    out = np.zeros_like(img)
+    for a, n in enumerate(img.shape[:2]):
+        factor = scale if scale is not None else ((n - 1) / 2.0) ** 2
+        out += ndimage.correlate1d(img, [1.0, -2.0, 1.0], axis=a, mode="reflect") * factor
+    return out.reshape(-1, img.shape[2]).astype(np.float32)
 
 
 def align(prediction: torch.Tensor, target: torch.Tensor, where: torch.Tensor | None = None) -> torch.Tensor:
@@ -84,17 +92,19 @@ class PoissonReconstruction(_GradientDomain):
     task = "poisson"
 
     def __init__(self, image: np.ndarray, source: str = "gradient", batch_size: int | None = None,
-                 device: torch.device | str = "cpu") -> None:
+                 device: torch.device | str = "cpu", target_scale: float | None = None) -> None:
         if source not in SOURCES:
             raise TorchSirenError(f"--from must be one of {', '.join(SOURCES)}, got {source!r}")
-        self.source = source
+        if target_scale is not None and not target_scale > 0:
+            raise TorchSirenError(f"--target-scale must be > 0, got {target_scale}")
+        self.source, self.target_scale = source, target_scale
         self._setup(image, device)
         if source == "gradient":
-            g = torch.from_numpy(sobel_gradients(self.reference)).to(self.device)
+            g = torch.from_numpy(sobel_gradients(self.reference, target_scale)).to(self.device)
             c = Constraint("gradient", grid_sampler(self.coords, {"g": g}, batch_size),
                            residual=lambda f, b: f.jacobian - b["g"], needs=("jacobian",), norm="l2")
         else:
-            lap = torch.from_numpy(discrete_laplacian(self.reference)).to(self.device)
+            lap = torch.from_numpy(discrete_laplacian(self.reference, target_scale)).to(self.device)
             c = Constraint("laplacian", grid_sampler(self.coords, {"l": lap}, batch_size),
                            residual=lambda f, b: f.laplacian - b["l"], needs=("laplacian",), norm="mse")
         super().__init__([c])
@@ -122,7 +132,7 @@ class PoissonReconstruction(_GradientDomain):
         self.pictures = {"reconstruction (aligned)": "reconstruction.png", "ground truth": "target.png",
                          **write_derivative_panels(model, self.reference, out_dir, self.device)}
         metrics = {"psnr": self.evaluate(model)["psnr"], "ssim": ssim(recon, self.reference), "alignment": ALIGNMENT,
-                   "source": self.source}
+                   "source": self.source, "target_scale": self.target_scale or "grid units"}
         if self.source == "laplacian":
             metrics["psnr_harmonic_aligned"] = self.harmonic_psnr(model)
         return metrics
