@@ -72,15 +72,21 @@ def load_image(path: str | Path) -> np.ndarray:
 
 
 def resize_longer_side(image: np.ndarray, size: int) -> np.ndarray:
-    """Scale (H, W, C) so that max(H, W) = size, keeping the aspect ratio (anti-aliased when shrinking)."""
-    from skimage.transform import resize
+    """Scale (H, W, C) so that max(H, W) = size, keeping the aspect ratio.
+
+    PIL's antialiased bilinear filter, as the authors' data pipeline (torchvision Resize on a PIL image) does, but
+    on float channels so 16-bit images are not quantized. The filter matters: scikit-image's Gaussian + cubic
+    resize keeps more high frequencies and costs 3.3 dB after 500 steps on cameraman 256²."""
+    from PIL import Image
 
     h, w = image.shape[:2]
     scale = size / max(h, w)
     shape = (max(1, round(h * scale)), max(1, round(w * scale)))
     if shape == (h, w):
         return image.astype(np.float32)
-    return resize(image, shape + image.shape[2:], anti_aliasing=scale < 1, order=3).clip(0, 1).astype(np.float32)
+    channels = [np.asarray(Image.fromarray(np.ascontiguousarray(image[..., c], np.float32), mode="F")
+                           .resize((shape[1], shape[0]), Image.BILINEAR)) for c in range(image.shape[2])]
+    return np.stack(channels, -1).clip(0, 1).astype(np.float32)
 
 
 def save_image(path: str | Path, image: np.ndarray) -> None:
