@@ -75,8 +75,8 @@ def test_torch_func_vmap_jacrev_functional_call_and_double_backward():
 def test_torch_compile_matches_eager():
     net = Siren(2, 1, hidden_features=16, hidden_layers=1)
     x = torch.rand(32, 2)
-    compiled = torch.compile(net, backend="eager" if not torch.cuda.is_available() else "inductor")
-    torch.testing.assert_close(compiled(x), net(x))
+    compiled = torch.compile(net)  # the default (inductor) backend, as a user would call it
+    torch.testing.assert_close(compiled(x), net(x), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("bad", [0.0, -1.0])
