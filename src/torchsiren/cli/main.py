@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import TorchSirenError, TrainingInterrupted
-from . import compare, fit, pde, poisson, render
+from . import bench, compare, fit, pde, poisson, render
 from .common import Parser
 
 
@@ -12,7 +12,7 @@ def build_parser() -> Parser:
     parser = Parser(prog="torchsiren", description="Sine-activated implicit neural representations (SIREN).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for module in (fit, render, compare, poisson, pde):
+    for module in (fit, render, compare, poisson, pde, bench):
         module.add_parser(sub)
     return parser
 

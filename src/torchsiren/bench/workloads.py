@@ -1,0 +1,232 @@
+"""The benchmark workloads of the speed issue. Each times one training step (or one grid evaluation) of the
+reference-style code and of torchsiren from identical weights, and reports the quality each reaches."""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from ..data import astronaut, cameraman, grid, grid_chunks, resize_longer_side
+from ..derivatives import evaluate
+from ..device import device_name
+from ..models import Siren
+from ..problems import ImageFitting
+from ..training.trainer import make_optimizer
+from ..training import TrainConfig
+from .reference import RefSiren, ref_gradient, ref_laplace
+
+
+def _timer(fn: Callable[[], None], device: torch.device, warmup: int, repeats: int) -> float:
+    """Median milliseconds of fn() after warm-up (CUDA events on a GPU, perf_counter on the CPU)."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        if device.type == "cuda":
+            a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            a.record()
+            fn()
+            b.record()
+            torch.cuda.synchronize()
+            times.append(a.elapsed_time(b))
+        else:
+            t = time.perf_counter()
+            fn()
+            times.append(1000 * (time.perf_counter() - t))
+    return float(np.median(times))
+
+
+def _pair(in_f: int, out_f: int, width: int, device: torch.device) -> tuple[Siren, RefSiren]:
+    torch.manual_seed(0)
+    ours = Siren(in_f, out_f, hidden_features=width).to(device)
+    ref = RefSiren(in_f, out_f, hidden_features=width).to(device)
+    ref.load_state_dict(ours.state_dict())
+    return ours, ref
+
+
+def _mlp_flops(points: int, in_f: int, width: int, out_f: int, layers: int = 3) -> float:
+    """Matmul FLOPs of one forward + backward (≈ 3× forward) of an in→width×(layers+1)→out MLP."""
+    return 3 * 2 * points * (in_f * width + layers * width * width + width * out_f)
+
+
+def _fit(image: np.ndarray, width: int, steps: int, device: torch.device, warmup: int, repeats: int) -> dict:
+    ours, ref = _pair(2, image.shape[2], width, device)
+    problem = ImageFitting(image, device=device)
+    coords, target = grid(image.shape[:2], device=device), problem.target
+    opt_o, opt_r = make_optimizer(ours, TrainConfig(lr=1e-4)), torch.optim.Adam(ref.parameters(), lr=1e-4)
+    gen = torch.Generator(device=device).manual_seed(0)
+
+    def step_ref():
+        out, _ = ref(coords)
+        loss = ((out - target) ** 2).mean()
+        opt_r.zero_grad()
+        loss.backward()
+        opt_r.step()
+
+    def step_ours():
+        loss = problem.loss(ours, 0, gen)
+        opt_o.zero_grad(set_to_none=True)
+        loss.backward()
+        opt_o.step()
+
+    quality = {}
+    for name, step, model in (("reference", step_ref, ref.net), ("torchsiren", step_ours, ours)):
+        for _ in range(steps):
+            step()
+        quality[f"{name}_psnr"] = round(problem.evaluate(model)["psnr"], 2)
+    ms_r, ms_o = _timer(step_ref, device, warmup, repeats), _timer(step_ours, device, warmup, repeats)
+    flops = _mlp_flops(coords.shape[0], 2, width, image.shape[2])
+    return {"reference_ms": ms_r, "torchsiren_ms": ms_o, "flops": flops,
+            "quality": quality | {"steps": steps, "measure": "PSNR (dB) after `steps` steps from identical weights"}}
+
+
+def fit_gray(size: int, width: int, steps: int, device, warmup, repeats) -> dict:
+    return _fit(resize_longer_side(cameraman(), size), width, steps, device, warmup, repeats)
+
+
+def fit_rgb(size: int, width: int, steps: int, device, warmup, repeats) -> dict:
+    return _fit(resize_longer_side(astronaut(), size), width, steps, device, warmup, repeats)
+
+
+def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warmup, repeats) -> dict:
+    ours, ref = _pair(in_f, 1, width, device)
+    torch.manual_seed(1)
+    coords = torch.rand(points, in_f, device=device) * 2 - 1
+    target = torch.randn(points, 1 if kind == "laplacian" else in_f, device=device)
+    normals = torch.nn.functional.normalize(torch.randn(points, in_f, device=device), dim=-1)
+    opt_o, opt_r = torch.optim.Adam(ours.parameters(), 1e-4), torch.optim.Adam(ref.parameters(), 1e-4)
+
+    def loss_of(value, grad, lap):
+        if kind == "laplacian":
+            return ((lap - target) ** 2).mean()
+        if kind == "gradient":
+            return ((grad - target) ** 2).sum(-1).mean()
+        # sdf: eikonal everywhere, normals and |Φ| on the "surface" half (the authors' weights)
+        half = points // 2
+        eik = (grad.norm(dim=-1) - 1).abs().mean()
+        cos = 1 - torch.nn.functional.cosine_similarity(grad[:half], normals[:half], dim=-1)
+        return 3e3 * value[:half].abs().mean() + 1e2 * cos.mean() + 5e1 * eik + \
+            1e2 * torch.exp(-1e2 * value[half:].abs()).mean()
+
+    def step_ref():
+        out, x = ref(coords)
+        grad = ref_gradient(out, x)
+        lap = ref_laplace(out, x) if kind == "laplacian" else None
+        loss = loss_of(out, grad, lap)
+        opt_r.zero_grad()
+        loss.backward()
+        opt_r.step()
+
+    needs = ("laplacian",) if kind == "laplacian" else ("jacobian",)
+
+    def step_ours():
+        f = evaluate(ours, coords, needs)
+        grad = None if f.jacobian is None else f.jacobian[:, 0]
+        loss = loss_of(f.value, grad, f.laplacian)
+        opt_o.zero_grad(set_to_none=True)
+        loss.backward()
+        opt_o.step()
+
+    out, x = ref(coords[:1024])
+    check = ref_laplace(out, x) if kind == "laplacian" else ref_gradient(out, x)
+    mine = evaluate(ours, coords[:1024], needs)
+    mine = mine.laplacian if kind == "laplacian" else mine.jacobian[:, 0]
+    rel = ((mine - check).norm() / check.norm()).item()
+    ms_r, ms_o = _timer(step_ref, device, warmup, repeats), _timer(step_ours, device, warmup, repeats)
+    return {"reference_ms": ms_r, "torchsiren_ms": ms_o,
+            "quality": {"relative_error_vs_reference": rel, "measure": f"‖{kind} ours − reference‖/‖reference‖"}}
+
+
+def laplacian_step(points, width, steps, device, warmup, repeats):
+    return _derivative_step(points, 2, width, "laplacian", device, warmup, repeats)
+
+
+def gradient_step(points, width, steps, device, warmup, repeats):
+    return _derivative_step(points, 2, width, "gradient", device, warmup, repeats)
+
+
+def sdf_step(points, width, steps, device, warmup, repeats):
+    return _derivative_step(2 * points, 3, width, "sdf", device, warmup, repeats)
+
+
+def grid_eval(side, width, steps, device, warmup, repeats):
+    ours, ref = _pair(3, 1, width, device)
+    chunk = 1 << 21 if device.type == "cuda" else 1 << 16
+
+    def run_ref():  # the whole grid in memory, then chunks, as the authors' mesher
+        coords = grid((side, side, side), device=device)
+        with torch.no_grad():
+            return torch.cat([ref(coords[i:i + chunk])[0] for i in range(0, coords.shape[0], chunk)])
+
+    def run_ours():
+        with torch.no_grad():
+            return torch.cat([ours(c) for c in grid_chunks((side, side, side), chunk, device=device)])
+
+    rel = ((run_ours() - run_ref()).norm() / run_ref().norm()).item()
+    ms_r, ms_o = _timer(run_ref, device, 1, max(1, repeats // 4)), _timer(run_ours, device, 1, max(1, repeats // 4))
+    return {"reference_ms": ms_r, "torchsiren_ms": ms_o,
+            "quality": {"relative_error_vs_reference": rel, "measure": f"{side}³ grid values"}}
+
+
+def video_step(points, width, steps, device, warmup, repeats):
+    ours, ref = _pair(3, 3, width, device)
+    torch.manual_seed(2)
+    coords, target = torch.rand(points, 3, device=device) * 2 - 1, torch.rand(points, 3, device=device)
+    opt_o, opt_r = make_optimizer(ours, TrainConfig()), torch.optim.Adam(ref.parameters(), 1e-4)
+
+    def step(model, opt, forward):
+        loss = ((forward(coords) - target) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    ms_r = _timer(lambda: step(ref, opt_r, lambda c: ref(c)[0]), device, warmup, repeats)
+    ms_o = _timer(lambda: step(ours, opt_o, ours), device, warmup, repeats)
+    return {"reference_ms": ms_r, "torchsiren_ms": ms_o, "flops": _mlp_flops(points, 3, width, 3),
+            "quality": {"measure": "same function (identical weights and loss)"}}
+
+
+# name -> (function, full size, quick size, width, quick width)
+WORKLOADS = {
+    "fit-256": (fit_gray, 256, 64, 256, 256),
+    "fit-512-rgb": (fit_rgb, 512, 64, 256, 256),
+    "laplacian": (laplacian_step, 65536, 16384, 256, 256),
+    "gradient": (gradient_step, 65536, 4096, 256, 256),
+    "sdf": (sdf_step, 100_000, 2048, 256, 256),
+    "grid-512": (grid_eval, 512, 32, 256, 256),
+    "video": (video_step, 300_000, 4096, 1024, 256),
+}
+
+
+def _matmul_rate(device: torch.device) -> float:
+    """FLOP/s of a width-256 matmul in fp32 on this device, measured now (for the fraction of the floor)."""
+    n = 262_144 if device.type == "cuda" else 16_384
+    a, b = torch.randn(n, 256, device=device), torch.randn(256, 256, device=device)
+    ms = _timer(lambda: a @ b, device, 2, 5)
+    return 2 * n * 256 * 256 / (ms / 1000)
+
+
+def run_benchmarks(names: list[str], device: torch.device, quick: bool, steps: int, repeats: int = 10,
+                   log: Callable[[str], None] = print) -> list[dict]:
+    rate = _matmul_rate(device)
+    rows = []
+    for name in names:
+        fn, size, quick_size, width, quick_width = WORKLOADS[name]
+        n, w = (quick_size, quick_width) if quick else (size, width)
+        log(f"[{name}] size {n}, width {w} on {device_name(device)}")
+        r = fn(n, w, steps, device, 2, repeats)
+        row = {"workload": name, "size": n, "width": w, "device": device_name(device),
+               "reference_ms": round(r["reference_ms"], 3), "torchsiren_ms": round(r["torchsiren_ms"], 3),
+               "speedup": round(r["reference_ms"] / r["torchsiren_ms"], 3), "quality": r["quality"]}
+        if "flops" in r:
+            floor_ms = r["flops"] / rate * 1000
+            row |= {"tflops": round(r["flops"] / (r["torchsiren_ms"] / 1000) / 1e12, 4),
+                    "floor_ms": round(floor_ms, 4), "fraction_of_floor": round(floor_ms / r["torchsiren_ms"], 4)}
+        if device.type == "cuda":
+            row["peak_memory_mb"] = round(torch.cuda.max_memory_allocated(device) / 2 ** 20, 1)
+            torch.cuda.reset_peak_memory_stats(device)
+        rows.append(row)
+    return rows
