@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 
 import torch
 
 from torchsiren import Siren
+from torchsiren.bench.workloads import median_ms
 from torchsiren.derivatives import evaluate
 
 
@@ -24,22 +24,7 @@ def time_step(model, coords, target, need, method, device, repeats):
         loss.backward()
         opt.step()
 
-    for _ in range(3):
-        step()
-    times = []
-    for _ in range(repeats):
-        if device.type == "cuda":
-            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            start.record()
-            step()
-            end.record()
-            torch.cuda.synchronize()
-            times.append(start.elapsed_time(end))
-        else:
-            t = time.perf_counter()
-            step()
-            times.append(1000 * (time.perf_counter() - t))
-    return sorted(times)[len(times) // 2]
+    return median_ms(step, device, 3, repeats)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from ..training import TrainConfig
 from .reference import RefSiren, ref_gradient, ref_laplace
 
 
-def _timer(fn: Callable[[], None], device: torch.device, warmup: int, repeats: int) -> float:
+def median_ms(fn: Callable[[], None], device: torch.device, warmup: int, repeats: int) -> float:
     """Median milliseconds of fn() after warm-up (CUDA events on a GPU, perf_counter on the CPU)."""
     for _ in range(warmup):
         fn()
@@ -77,7 +77,7 @@ def _fit(image: np.ndarray, width: int, steps: int, device: torch.device, warmup
         for _ in range(steps):
             step()
         quality[f"{name}_psnr"] = round(problem.evaluate(model)["psnr"], 2)
-    ms_r, ms_o = _timer(step_ref, device, warmup, repeats), _timer(step_ours, device, warmup, repeats)
+    ms_r, ms_o = median_ms(step_ref, device, warmup, repeats), median_ms(step_ours, device, warmup, repeats)
     flops = _mlp_flops(coords.shape[0], 2, width, image.shape[2])
     return {"reference_ms": ms_r, "torchsiren_ms": ms_o, "flops": flops,
             "quality": quality | {"steps": steps, "measure": "PSNR (dB) after `steps` steps from identical weights"}}
@@ -135,7 +135,7 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
     mine = evaluate(ours, coords[:1024], needs)
     mine = mine.laplacian if kind == "laplacian" else mine.jacobian[:, 0]
     rel = ((mine - check).norm() / check.norm()).item()
-    ms_r, ms_o = _timer(step_ref, device, warmup, repeats), _timer(step_ours, device, warmup, repeats)
+    ms_r, ms_o = median_ms(step_ref, device, warmup, repeats), median_ms(step_ours, device, warmup, repeats)
     return {"reference_ms": ms_r, "torchsiren_ms": ms_o,
             "quality": {"relative_error_vs_reference": rel, "measure": f"‖{kind} ours − reference‖/‖reference‖"}}
 
@@ -166,7 +166,7 @@ def grid_eval(side, width, steps, device, warmup, repeats):
             return torch.cat([ours(c) for c in grid_chunks((side, side, side), chunk, device=device)])
 
     rel = ((run_ours() - run_ref()).norm() / run_ref().norm()).item()
-    ms_r, ms_o = _timer(run_ref, device, 1, max(1, repeats // 4)), _timer(run_ours, device, 1, max(1, repeats // 4))
+    ms_r, ms_o = median_ms(run_ref, device, 1, max(1, repeats // 4)), median_ms(run_ours, device, 1, max(1, repeats // 4))
     return {"reference_ms": ms_r, "torchsiren_ms": ms_o,
             "quality": {"relative_error_vs_reference": rel, "measure": f"{side}³ grid values"}}
 
@@ -183,8 +183,8 @@ def video_step(points, width, steps, device, warmup, repeats):
         loss.backward()
         opt.step()
 
-    ms_r = _timer(lambda: step(ref, opt_r, lambda c: ref(c)[0]), device, warmup, repeats)
-    ms_o = _timer(lambda: step(ours, opt_o, ours), device, warmup, repeats)
+    ms_r = median_ms(lambda: step(ref, opt_r, lambda c: ref(c)[0]), device, warmup, repeats)
+    ms_o = median_ms(lambda: step(ours, opt_o, ours), device, warmup, repeats)
     return {"reference_ms": ms_r, "torchsiren_ms": ms_o, "flops": _mlp_flops(points, 3, width, 3),
             "quality": {"measure": "same function (identical weights and loss)"}}
 
@@ -205,7 +205,7 @@ def _matmul_rate(device: torch.device) -> float:
     """FLOP/s of a width-256 matmul in fp32 on this device, measured now (for the fraction of the floor)."""
     n = 262_144 if device.type == "cuda" else 16_384
     a, b = torch.randn(n, 256, device=device), torch.randn(256, 256, device=device)
-    ms = _timer(lambda: a @ b, device, 2, 5)
+    ms = median_ms(lambda: a @ b, device, 2, 5)
     return 2 * n * 256 * 256 / (ms / 1000)
 
 
