@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from skimage import data
 
-from torchsiren.cli.main import main
 
 from .test_cli import FAST, run_cli
 

@@ -2,7 +2,6 @@
 reference-style code and of torchsiren from identical weights, and reports the quality each reaches."""
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 

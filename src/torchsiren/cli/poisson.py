@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
 
 from ..data import cameraman, load_image, resize_longer_side
 from ..device import resolve_device
