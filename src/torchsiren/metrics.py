@@ -13,6 +13,11 @@ def psnr(prediction: np.ndarray, target: np.ndarray, data_range: float = 1.0) ->
     return float(peak_signal_noise_ratio(t, p, data_range=data_range))
 
 
+def psnr_from_mse(mse: float, data_range: float = 1.0) -> float:
+    """10·log10(range² / mse) in dB (the in-loop measure; equals `psnr` on the same arrays)."""
+    return float(10 * np.log10(data_range ** 2 / max(mse, 1e-20)))
+
+
 def ssim(prediction: np.ndarray, target: np.ndarray, data_range: float = 1.0) -> float:
     """Structural similarity of (H, W[, C]) images (skimage.metrics.structural_similarity)."""
     from skimage.metrics import structural_similarity

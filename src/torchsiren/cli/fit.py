@@ -86,6 +86,5 @@ def resume(args: argparse.Namespace, device: torch.device) -> int:
 
 
 def _steps_done(run_dir: RunDir) -> int:
-    from ..training.checkpoint import read_tensors
-    _, meta = read_tensors(run_dir.checkpoint_file)
-    return int(meta.get("step", 0))
+    from ..training.checkpoint import read_metadata
+    return int(read_metadata(run_dir.checkpoint_file).get("step", 0))

@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def render(model: torch.nn.Module, shape: tuple[int, int], device: torch.device, chunk: int = RENDER_CHUNK
            ) -> np.ndarray:
     """Φ on an (H, W) grid, chunk by chunk, as an (H, W, C) image in [0, 1]; memory O(chunk + H·W·C)."""
-    out = np.empty((shape[0] * shape[1], model(torch.zeros(1, 2, device=device)).shape[-1]), np.float32)
+    out = np.empty((shape[0] * shape[1], model.out_features), np.float32)
     start = 0
     for coords in grid_chunks(shape, chunk, device=device):
         values = model(coords).float()

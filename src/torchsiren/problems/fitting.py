@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from ..data.grid import grid
-from ..metrics import psnr, ssim
+from ..metrics import psnr, psnr_from_mse, ssim
 from .constraint import Constraint, Problem, grid_sampler
 
 EVAL_CHUNK = 1 << 16
@@ -52,7 +52,7 @@ class ImageFitting(Problem):
         out = predict_grid(model, self.shape, self.device)
         pred = ((out.float() + 1) / 2).clamp(0, 1)
         mse = torch.mean((pred - (self.target.reshape(pred.shape) + 1) / 2) ** 2).item()
-        return {"psnr": float(10 * np.log10(1.0 / max(mse, 1e-20)))}
+        return {"psnr": psnr_from_mse(mse)}
 
     def report(self, model: nn.Module, out_dir: Path) -> dict[str, Any]:
         from ..report.image import write_image_report

@@ -15,7 +15,7 @@ from torch import nn
 from ..data.grid import grid
 from ..data.image import save_image
 from ..errors import TorchSirenError
-from ..metrics import ssim
+from ..metrics import psnr_from_mse, ssim
 from .constraint import Constraint, Problem, grid_sampler
 from .fitting import predict_grid
 
@@ -79,7 +79,7 @@ class _GradientDomain(Problem):
 
     def evaluate(self, model: nn.Module) -> dict[str, float]:
         mse = torch.mean((self.solution(model) - self._ref_t) ** 2).item()
-        return {"psnr": float(10 * np.log10(1.0 / max(mse, 1e-20)))}
+        return {"psnr": psnr_from_mse(mse)}
 
     def predict(self, model: nn.Module) -> np.ndarray:
         """The aligned solution as an image (H, W, C) in [0, 1]."""
@@ -121,7 +121,7 @@ class PoissonReconstruction(_GradientDomain):
             target = self._ref_t[:, c:c + 1].double()
             coef = torch.linalg.lstsq(design.cpu(), target.cpu()).solution.to(design.device)
             mse += torch.mean(((design @ coef).clamp(0, 1) - target) ** 2).item() / raw.shape[1]
-        return float(10 * np.log10(1.0 / max(mse, 1e-20)))
+        return psnr_from_mse(mse)
 
     def report(self, model: nn.Module, out_dir: Path) -> dict[str, Any]:
         from ..report.image import write_derivative_panels

@@ -57,6 +57,18 @@ def read_tensors(path: Path, device: torch.device | str = "cpu") -> tuple[dict[s
     return tensors, meta
 
 
+def read_metadata(path: Path) -> dict:
+    """The JSON-decoded metadata of a safetensors file, without reading its tensors."""
+    path = Path(path)
+    if not path.is_file():
+        raise TorchSirenError(f"no checkpoint at {path}")
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            return {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
+    except Exception as exc:
+        raise TorchSirenError(f"{path} is not a readable safetensors checkpoint ({exc})") from None
+
+
 def load_model(model: nn.Module, path: Path) -> dict:
     """Load weights saved by save_model into `model`; returns the metadata. Mismatched shapes: a clear error."""
     device = next(model.parameters()).device
