@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On the lent GPU machine (no network): install whatever of torchsiren's dependencies is missing from wheels
 # carried in .whl/, then use the source tree directly. Source it: `. benchmarks/device_env.sh`.
-python3 -m pip install -q --no-index --find-links .whl scikit-image imageio tqdm matplotlib safetensors 2>&1 \
+python3 -m pip install -q --no-index --find-links .whl scikit-image imageio tqdm matplotlib safetensors pytest 2>&1 \
     | grep -v -i warning || true
 export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
 python3 - <<'PY'

@@ -17,11 +17,11 @@ def test_reference_style_code_computes_the_same_laplacian():
 
 def test_workloads_time_both_sides_from_identical_weights():
     cpu = torch.device("cpu")
-    lap = laplacian_step(256, 32, 1, cpu, 1, 2)
+    lap = laplacian_step(256, 32, 1, cpu, 1, 2, "fp32")
     assert lap["quality"]["relative_error_vs_reference"] < 1e-5 and lap["reference_ms"] > 0 < lap["torchsiren_ms"]
-    assert sdf_step(128, 32, 1, cpu, 1, 2)["quality"]["relative_error_vs_reference"] < 1e-5
-    assert grid_eval(8, 32, 1, cpu, 1, 2)["quality"]["relative_error_vs_reference"] < 1e-6
-    fit = fit_gray(16, 32, 3, cpu, 1, 2)["quality"]
+    assert sdf_step(128, 32, 1, cpu, 1, 2, "fp32")["quality"]["relative_error_vs_reference"] < 1e-5
+    assert grid_eval(8, 32, 1, cpu, 1, 2, "fp32")["quality"]["relative_error_vs_reference"] < 1e-6
+    fit = fit_gray(16, 32, 3, cpu, 1, 2, "fp32")["quality"]
     assert abs(fit["reference_psnr"] - fit["torchsiren_psnr"]) < 0.05  # the same optimisation, step for step
 
 

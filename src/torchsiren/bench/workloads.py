@@ -2,6 +2,7 @@
 reference-style code and of torchsiren from identical weights, and reports the quality each reaches."""
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 
@@ -13,9 +14,21 @@ from ..derivatives import evaluate
 from ..device import device_name
 from ..models import Siren
 from ..problems import ImageFitting
+from ..training.graphs import capture_step, graph_optimizer
 from ..training.trainer import make_optimizer
 from ..training import TrainConfig
 from .reference import RefSiren, ref_gradient, ref_laplace
+
+
+@contextlib.contextmanager
+def matmul_precision(precision: str):
+    """float32 matmuls exact ("fp32") or on TF32 tensor cores ("tf32") inside the block, torch's switch restored."""
+    old = torch.get_float32_matmul_precision()
+    torch.set_float32_matmul_precision("highest" if precision == "fp32" else "high")
+    try:
+        yield
+    finally:
+        torch.set_float32_matmul_precision(old)
 
 
 def median_ms(fn: Callable[[], None], device: torch.device, warmup: int, repeats: int) -> float:
@@ -51,13 +64,15 @@ def _mlp_flops(points: int, in_f: int, width: int, out_f: int, layers: int = 3) 
     return 3 * 2 * points * (in_f * width + layers * width * width + width * out_f)
 
 
-def _fit(image: np.ndarray, width: int, steps: int, device: torch.device, warmup: int, repeats: int) -> dict:
+def _fit(image: np.ndarray, width: int, steps: int, device: torch.device, warmup: int, repeats: int,
+         precision: str) -> dict:
     ours, ref = _pair(2, image.shape[2], width, device)
     problem = ImageFitting(image, device=device)
     coords, target = grid(image.shape[:2], device=device), problem.target
-    opt_o, opt_r = make_optimizer(ours, TrainConfig(lr=1e-4)), torch.optim.Adam(ref.parameters(), lr=1e-4)
+    opt_r = torch.optim.Adam(ref.parameters(), lr=1e-4)
     gen = torch.Generator(device=device).manual_seed(0)
 
+    @_under("fp32")
     def step_ref():
         out, _ = ref(coords)
         loss = ((out - target) ** 2).mean()
@@ -65,32 +80,52 @@ def _fit(image: np.ndarray, width: int, steps: int, device: torch.device, warmup
         loss.backward()
         opt_r.step()
 
-    def step_ours():
-        loss = problem.loss(ours, 0, gen)
-        opt_o.zero_grad(set_to_none=True)
-        loss.backward()
-        opt_o.step()
-
     quality = {}
-    for name, step, model in (("reference", step_ref, ref.net), ("torchsiren", step_ours, ours)):
-        for _ in range(steps):
-            step()
-        quality[f"{name}_psnr"] = round(problem.evaluate(model)["psnr"], 2)
+    for _ in range(steps):
+        step_ref()
+    quality["reference_psnr"] = round(problem.evaluate(ref.net)["psnr"], 2)
+    with matmul_precision(precision):
+        if device.type == "cuda":  # the whole step as one CUDA graph (shapes are static)
+            replay, done = capture_step(lambda: problem.loss(ours, 0, gen), graph_optimizer(list(ours.parameters()), 1e-4))
+            step_ours = replay
+        else:
+            opt_o, done = make_optimizer(ours, TrainConfig(lr=1e-4)), 0
+
+            def step_ours():
+                loss = problem.loss(ours, 0, gen)
+                opt_o.zero_grad(set_to_none=True)
+                loss.backward()
+                opt_o.step()
+        for _ in range(steps - done):
+            step_ours()
+    step_ours = _under(precision)(step_ours)
+    quality["torchsiren_psnr"] = round(problem.evaluate(ours)["psnr"], 2)
     ms_r, ms_o = median_ms(step_ref, device, warmup, repeats), median_ms(step_ours, device, warmup, repeats)
     flops = _mlp_flops(coords.shape[0], 2, width, image.shape[2])
     return {"reference_ms": ms_r, "torchsiren_ms": ms_o, "flops": flops,
-            "quality": quality | {"steps": steps, "measure": "PSNR (dB) after `steps` steps from identical weights"}}
+            "quality": quality | {"steps": steps, "measure": "PSNR (dB) after `steps` steps from identical weights "
+                                  "(reference fp32, torchsiren at --precision)"}}
 
 
-def fit_gray(size: int, width: int, steps: int, device, warmup, repeats) -> dict:
-    return _fit(resize_longer_side(cameraman(), size), width, steps, device, warmup, repeats)
+def _under(precision: str):
+    """Decorator: run the function with float32 matmuls at `precision` (see matmul_precision)."""
+    def wrap(fn):
+        def run(*args, **kwargs):
+            with matmul_precision(precision):
+                return fn(*args, **kwargs)
+        return run
+    return wrap
 
 
-def fit_rgb(size: int, width: int, steps: int, device, warmup, repeats) -> dict:
-    return _fit(resize_longer_side(astronaut(), size), width, steps, device, warmup, repeats)
+def fit_gray(size: int, width: int, steps: int, device, warmup, repeats, precision) -> dict:
+    return _fit(resize_longer_side(cameraman(), size), width, steps, device, warmup, repeats, precision)
 
 
-def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warmup, repeats) -> dict:
+def fit_rgb(size: int, width: int, steps: int, device, warmup, repeats, precision) -> dict:
+    return _fit(resize_longer_side(astronaut(), size), width, steps, device, warmup, repeats, precision)
+
+
+def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warmup, repeats, precision) -> dict:
     ours, ref = _pair(in_f, 1, width, device)
     torch.manual_seed(1)
     coords = torch.rand(points, in_f, device=device) * 2 - 1
@@ -110,6 +145,7 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
         return 3e3 * value[:half].abs().mean() + 1e2 * cos.mean() + 5e1 * eik + \
             1e2 * torch.exp(-1e2 * value[half:].abs()).mean()
 
+    @_under("fp32")
     def step_ref():
         out, x = ref(coords)
         grad = ref_gradient(out, x)
@@ -121,6 +157,7 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
 
     needs = ("laplacian",) if kind == "laplacian" else ("jacobian",)
 
+    @_under(precision)
     def step_ours():
         f = evaluate(ours, coords, needs)
         grad = None if f.jacobian is None else f.jacobian[:, 0]
@@ -131,7 +168,8 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
 
     out, x = ref(coords[:1024])
     check = ref_laplace(out, x) if kind == "laplacian" else ref_gradient(out, x)
-    mine = evaluate(ours, coords[:1024], needs)
+    with matmul_precision(precision):
+        mine = evaluate(ours, coords[:1024], needs)
     mine = mine.laplacian if kind == "laplacian" else mine.jacobian[:, 0]
     rel = ((mine - check).norm() / check.norm()).item()
     ms_r, ms_o = median_ms(step_ref, device, warmup, repeats), median_ms(step_ours, device, warmup, repeats)
@@ -139,27 +177,29 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
             "quality": {"relative_error_vs_reference": rel, "measure": f"‖{kind} ours − reference‖/‖reference‖"}}
 
 
-def laplacian_step(points, width, steps, device, warmup, repeats):
-    return _derivative_step(points, 2, width, "laplacian", device, warmup, repeats)
+def laplacian_step(points, width, steps, device, warmup, repeats, precision):
+    return _derivative_step(points, 2, width, "laplacian", device, warmup, repeats, precision)
 
 
-def gradient_step(points, width, steps, device, warmup, repeats):
-    return _derivative_step(points, 2, width, "gradient", device, warmup, repeats)
+def gradient_step(points, width, steps, device, warmup, repeats, precision):
+    return _derivative_step(points, 2, width, "gradient", device, warmup, repeats, precision)
 
 
-def sdf_step(points, width, steps, device, warmup, repeats):
-    return _derivative_step(2 * points, 3, width, "sdf", device, warmup, repeats)
+def sdf_step(points, width, steps, device, warmup, repeats, precision):
+    return _derivative_step(2 * points, 3, width, "sdf", device, warmup, repeats, precision)
 
 
-def grid_eval(side, width, steps, device, warmup, repeats):
+def grid_eval(side, width, steps, device, warmup, repeats, precision):
     ours, ref = _pair(3, 1, width, device)
     chunk = 1 << 21 if device.type == "cuda" else 1 << 16
 
+    @_under("fp32")
     def run_ref():  # the whole grid in memory, then chunks, as the authors' mesher
         coords = grid((side, side, side), device=device)
         with torch.no_grad():
             return torch.cat([ref(coords[i:i + chunk])[0] for i in range(0, coords.shape[0], chunk)])
 
+    @_under(precision)
     def run_ours():
         with torch.no_grad():
             return torch.cat([ours(c) for c in grid_chunks((side, side, side), chunk, device=device)])
@@ -170,7 +210,7 @@ def grid_eval(side, width, steps, device, warmup, repeats):
             "quality": {"relative_error_vs_reference": rel, "measure": f"{side}³ grid values"}}
 
 
-def video_step(points, width, steps, device, warmup, repeats):
+def video_step(points, width, steps, device, warmup, repeats, precision):
     ours, ref = _pair(3, 3, width, device)
     torch.manual_seed(2)
     coords, target = torch.rand(points, 3, device=device) * 2 - 1, torch.rand(points, 3, device=device)
@@ -182,8 +222,8 @@ def video_step(points, width, steps, device, warmup, repeats):
         loss.backward()
         opt.step()
 
-    ms_r = median_ms(lambda: step(ref, opt_r, lambda c: ref(c)[0]), device, warmup, repeats)
-    ms_o = median_ms(lambda: step(ours, opt_o, ours), device, warmup, repeats)
+    ms_r = median_ms(_under("fp32")(lambda: step(ref, opt_r, lambda c: ref(c)[0])), device, warmup, repeats)
+    ms_o = median_ms(_under(precision)(lambda: step(ours, opt_o, ours)), device, warmup, repeats)
     return {"reference_ms": ms_r, "torchsiren_ms": ms_o, "flops": _mlp_flops(points, 3, width, 3),
             "quality": {"measure": "same function (identical weights and loss)"}}
 
@@ -209,15 +249,17 @@ def _matmul_rate(device: torch.device) -> float:
 
 
 def run_benchmarks(names: list[str], device: torch.device, quick: bool, steps: int, repeats: int = 10,
-                   log: Callable[[str], None] = print) -> list[dict]:
-    rate = _matmul_rate(device)
+                   log: Callable[[str], None] = print, precision: str = "fp32") -> list[dict]:
+    """precision: torchsiren's float32 matmuls, "fp32" (exact) or "tf32"; the reference always runs exact fp32."""
+    with matmul_precision("fp32"):
+        rate = _matmul_rate(device)
     rows = []
     for name in names:
         fn, size, quick_size, width, quick_width = WORKLOADS[name]
         n, w = (quick_size, quick_width) if quick else (size, width)
         log(f"[{name}] size {n}, width {w} on {device_name(device)}")
-        r = fn(n, w, steps, device, 2, repeats)
-        row = {"workload": name, "size": n, "width": w, "device": device_name(device),
+        r = fn(n, w, steps, device, 2, repeats, precision)
+        row = {"workload": name, "size": n, "width": w, "device": device_name(device), "precision": precision,
                "reference_ms": round(r["reference_ms"], 3), "torchsiren_ms": round(r["torchsiren_ms"], 3),
                "speedup": round(r["reference_ms"] / r["torchsiren_ms"], 3), "quality": r["quality"]}
         if "flops" in r:

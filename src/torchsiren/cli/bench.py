@@ -22,6 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--repeats", type=int, default=10, help="timed repetitions per workload (median reported)")
     p.add_argument("--quick", action="store_true", help="small sizes (for CPUs and CI)")
     p.add_argument("--device", default="auto", choices=DEVICES)
+    p.add_argument("--precision", default=None, choices=("fp32", "tf32"),
+                   help="torchsiren's float32 matmuls (default tf32 on CUDA, fp32 on CPU); the reference runs fp32")
     p.add_argument("--out", required=True, help="JSON file; a markdown table is written beside it")
     p.set_defaults(handler=run)
 
@@ -39,9 +41,10 @@ def run(args: argparse.Namespace) -> int:
         raise TorchSirenError(f"folder {out.parent} does not exist; create it or choose another --out")
     device = resolve_device(args.device)
     steps = args.steps or (50 if args.quick else 2000)
-    rows = run_benchmarks(names, device, args.quick, steps, args.repeats)
+    precision = args.precision or ("tf32" if device.type == "cuda" else "fp32")
+    rows = run_benchmarks(names, device, args.quick, steps, args.repeats, precision=precision)
     meta = {"device": device_name(device), "torch": torch.__version__, "python": platform.python_version(),
-            "quick": args.quick, "steps": steps}
+            "quick": args.quick, "steps": steps, "precision": precision, "triton": _triton_version()}
     write_json(out, meta | {"workloads": rows})
     table = ["| workload | size | reference ms | torchsiren ms | speedup | quality |", "|---|---|---|---|---|---|"]
     for r in rows:
@@ -49,7 +52,16 @@ def run(args: argparse.Namespace) -> int:
                       if k != "measure")
         table.append(f"| {r['workload']} | {r['size']} | {r['reference_ms']:.2f} | {r['torchsiren_ms']:.2f} | "
                      f"{r['speedup']:.2f}× | {q} |")
-    text = f"{meta['device']}, torch {meta['torch']}{' (quick sizes)' if args.quick else ''}\n\n" + "\n".join(table)
+    text = (f"{meta['device']}, torch {meta['torch']}, Triton {meta['triton']}, torchsiren matmuls {precision}"
+            f"{' (quick sizes)' if args.quick else ''}\n\n" + "\n".join(table))
     out.with_suffix(".md").write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0
+
+
+def _triton_version() -> str | None:
+    from ..kernels import triton_available
+    if not triton_available():
+        return None
+    import triton
+    return triton.__version__

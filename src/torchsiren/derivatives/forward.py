@@ -14,6 +14,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ..kernels.dispatch import use_fused
+from ..kernels.sine_jet import jet_reference, sine_jet
 from ..models.activations import Activation
 from ..models.encodings import RBFLayer, SinusoidalEncoding
 from ..models.siren import SineLayer
@@ -69,10 +71,12 @@ def _propagate(module: nn.Module, s: torch.Tensor, d: int) -> torch.Tensor:
         for child in module:
             s = _propagate(child, s, d)
         return s
-    if isinstance(module, SineLayer):
+    if isinstance(module, SineLayer):  # one matmul for all rows, then the sine of the state in one pass
         lin = module.linear
-        bias = None if lin.bias is None else module.omega_0 * lin.bias
-        return _elementwise(_affine(s, module.omega_0 * lin.weight, bias), _SINE, d)
+        weight = module.omega_0 * lin.weight
+        bias = weight.new_zeros(weight.shape[0]) if lin.bias is None else module.omega_0 * lin.bias
+        z = s @ weight.T
+        return (sine_jet if use_fused(module.implementation, z, weight) else jet_reference)(z, bias, d)
     if isinstance(module, nn.Linear):
         return _affine(s, module.weight, module.bias)
     if isinstance(module, Activation):

@@ -7,6 +7,8 @@ import torch
 from torch import nn
 
 from ..errors import check_positive
+from ..kernels.dispatch import check_implementation, use_fused
+from ..kernels.sine_linear import sine_linear
 
 
 class SineLayer(nn.Module):
@@ -15,12 +17,15 @@ class SineLayer(nn.Module):
     Init (as the authors' code): the first layer draws W ~ U(±1/n) so that ω₀ spreads the input over several
     periods; every later layer draws W ~ U(±√(6/n)/ω₀) so its pre-activation ω₀ W x is ~N(0, 1) whatever the
     depth. n is the fan-in; biases keep PyTorch's default U(±1/√n) and are scaled by ω₀ too.
+    implementation: "auto" (the fused Triton kernel for CUDA float32 when Triton is installed, else PyTorch),
+    "torch", or "fused" (a clear error where the kernel cannot run).
     """
 
     def __init__(self, in_features: int, out_features: int, omega_0: float = 30.0, is_first: bool = False,
-                 bias: bool = True) -> None:
+                 bias: bool = True, implementation: str = "auto") -> None:
         super().__init__()
         check_positive("omega_0", omega_0)
+        self.implementation = check_implementation(implementation)
         self.in_features, self.out_features = in_features, out_features
         self.omega_0, self.is_first = float(omega_0), is_first
         self.linear = nn.Linear(in_features, out_features, bias=bias)
@@ -31,10 +36,12 @@ class SineLayer(nn.Module):
         return self.omega_0 * self.linear(x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if use_fused(self.implementation, x, self.linear.weight):
+            return sine_linear(x, self.linear.weight, self.linear.bias, self.omega_0)
         return torch.sin(self.pre_activation(x))
 
     def extra_repr(self) -> str:
-        return f"omega_0={self.omega_0}, is_first={self.is_first}"
+        return f"omega_0={self.omega_0}, is_first={self.is_first}, implementation={self.implementation!r}"
 
 
 @torch.no_grad()
@@ -51,10 +58,12 @@ class Siren(nn.Module):
     `first_omega_0` sets the bandwidth (30 for images on [-1, 1]; ~3000 for audio on [-1, 1]);
     `hidden_omega_0` keeps the hidden pre-activations at unit scale. With `outermost_linear` the last layer is
     linear (weights U(±√(6/n)/hidden_omega_0)), which lets the output take any value.
+    `implementation` ("auto" | "torch" | "fused") picks the sine layers' kernels; see SineLayer.
     """
 
     def __init__(self, in_features: int, out_features: int, hidden_features: int = 256, hidden_layers: int = 3,
-                 first_omega_0: float = 30.0, hidden_omega_0: float = 30.0, outermost_linear: bool = True) -> None:
+                 first_omega_0: float = 30.0, hidden_omega_0: float = 30.0, outermost_linear: bool = True,
+                 implementation: str = "auto") -> None:
         super().__init__()
         check_positive("in_features", in_features, integer=True)
         check_positive("out_features", out_features, integer=True)
@@ -71,6 +80,19 @@ class Siren(nn.Module):
         else:
             layers.append(SineLayer(hidden_features, out_features, hidden_omega_0))
         self.net = nn.Sequential(*layers)
+        self.implementation = implementation
+
+    @property
+    def implementation(self) -> str:
+        return self._implementation
+
+    @implementation.setter
+    def implementation(self, value: str) -> None:
+        """Switch every sine layer between "auto", "torch" and "fused" (weights unchanged)."""
+        self._implementation = check_implementation(value)
+        for layer in self.net:
+            if isinstance(layer, SineLayer):
+                layer.implementation = value
 
     def forward(self, coords: torch.Tensor) -> torch.Tensor:
         """coords: (..., in_features) -> (..., out_features)."""

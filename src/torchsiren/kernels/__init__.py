@@ -1,0 +1,11 @@
+"""Fused Triton kernels for SIREN layers, with the plain PyTorch path as their reference and fallback.
+
+`sine_linear(x, W, b, ω₀)` is sin(ω₀ (x Wᵀ + b)) as one kernel (matmul on tensor cores + bias + ω₀ + sine),
+`sine_jet(z, b, d, second)` is the sine applied to a forward-mode state (value, Jacobian and Laplacian or Hessian
+diagonal rows) in one pass. Both are autograd Functions; `fused_unsupported` says when (and why) they cannot run.
+"""
+from .dispatch import IMPLEMENTATIONS, fused_unsupported, triton_available, use_fused
+from .sine_jet import sine_jet
+from .sine_linear import sine_linear
+
+__all__ = ["IMPLEMENTATIONS", "fused_unsupported", "sine_jet", "sine_linear", "triton_available", "use_fused"]

@@ -1,0 +1,84 @@
+"""When the fused path runs: Triton present, CUDA (or Triton's CPU interpreter), float32, and no transform
+(torch.compile, torch.func, forward-mode AD) that an autograd.Function with Triton inside cannot follow."""
+from __future__ import annotations
+
+import functools
+import os
+
+import torch
+
+from ..errors import TorchSirenError
+
+IMPLEMENTATIONS = ("auto", "torch", "fused")
+
+
+@functools.cache
+def triton_available() -> bool:
+    try:
+        import triton  # noqa: F401
+        import triton.language  # noqa: F401
+    except Exception:  # ImportError, or a Triton that cannot find its backend
+        return False
+    return True
+
+
+def interpreting() -> bool:
+    """True under TRITON_INTERPRET=1, where Triton runs kernels on CPU tensors (used by the CPU tests)."""
+    return os.environ.get("TRITON_INTERPRET", "0") == "1"
+
+
+def _inside_transform() -> bool:
+    """torch.compile tracing, a torch.func transform or torch.autograd.forward_ad: use the plain path there."""
+    if torch.compiler.is_compiling():
+        return True
+    try:
+        if torch._C._functorch.peek_interpreter_stack() is not None:
+            return True
+    except AttributeError:  # pragma: no cover - older torch
+        pass
+    return torch.autograd.forward_ad._current_level >= 0
+
+
+def fused_unsupported(*tensors: torch.Tensor) -> str | None:
+    """Why the fused kernels cannot take these tensors (None when they can)."""
+    if not triton_available():
+        return "Triton is not installed (pip install triton)"
+    for t in tensors:
+        if t.dtype != torch.float32:
+            return f"the fused kernels take float32 tensors, got {t.dtype}"
+        if not (t.is_cuda or (interpreting() and t.device.type == "cpu")):
+            return f"the fused kernels need CUDA tensors, got a tensor on {t.device.type}"
+    return None
+
+
+def use_fused(implementation: str, *tensors: torch.Tensor) -> bool:
+    """Decide for one call. "auto": fused when possible; "fused": fused, or a clear error when the device or dtype
+    cannot be served; inside torch.compile / torch.func the plain path is taken whatever the setting."""
+    if implementation == "torch" or _inside_transform():
+        return False
+    if implementation == "auto" and not all(t.is_cuda for t in tensors):
+        return False  # the CPU interpreter is for tests; "auto" never picks it
+    reason = fused_unsupported(*tensors)
+    if reason is None:
+        return True
+    if implementation == "fused":
+        raise TorchSirenError(f"implementation='fused' cannot run: {reason}; use implementation='auto' or 'torch'")
+    return False
+
+
+def check_implementation(implementation: str) -> str:
+    if implementation not in IMPLEMENTATIONS:
+        raise TorchSirenError(f"implementation must be one of {', '.join(IMPLEMENTATIONS)}, got {implementation!r}")
+    return implementation
+
+
+def matmul_precision(device: torch.device) -> str:
+    """The kernels' matmul operands, following torch's own switches: "bf16" under bf16 autocast, "tf32" when
+    torch allows TF32 matmuls, else "ieee" (exact float32). Accumulation is float32 in every case."""
+    try:
+        if torch.is_autocast_enabled(device.type) and torch.get_autocast_dtype(device.type) == torch.bfloat16:
+            return "bf16"
+    except (AttributeError, TypeError):  # pragma: no cover - torch < 2.4
+        pass
+    tf32 = torch.backends.cuda.matmul.allow_tf32 or torch.get_float32_matmul_precision() != "highest"
+    return "tf32" if tf32 else "ieee"

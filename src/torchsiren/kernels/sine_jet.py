@@ -1,0 +1,140 @@
+"""The sine of a forward-mode state in one pass: value, Jacobian rows and second-derivative rows together.
+
+z: (N, P, F) pre-activations from one matmul of the whole state (row 0 the value without its bias, rows 1..D the
+derivatives along each input, then one Laplacian row or D Hessian-diagonal rows), b: (F,) the bias of row 0.
+With v = z₀ + b, s = sin v, c = cos v:  h₀ = s,  h_i = c z_i,  Δh = c z_Δ − s Σ_i z_i²,  ∂_ii h = c z_ii − s z_i².
+The plain PyTorch path (derivatives/forward.py) needs ~10 elementwise passes for this; the kernel reads z once
+and writes h once. Its backward is a second kernel of the same shape.
+"""
+from __future__ import annotations
+
+import torch
+
+from .dispatch import interpreting
+
+try:
+    import triton
+    import triton.language as tl
+except ImportError:  # pragma: no cover
+    triton = None
+
+NONE, LAPLACIAN, DIAGONAL = 0, 1, 2
+
+if triton is not None:
+    @triton.jit
+    def _jet_fwd(z_ptr, b_ptr, h_ptr, NPTS, F, D: tl.constexpr, SECOND: tl.constexpr, P: tl.constexpr,
+                 BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
+        pts = (tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)).to(tl.int64)
+        feats = tl.program_id(1) * BLOCK_F + tl.arange(0, BLOCK_F)
+        ok = (pts < NPTS)[:, None] & (feats < F)[None, :]
+        base = pts[:, None] * (P * F) + feats[None, :]
+        v = tl.load(z_ptr + base, mask=ok, other=0.0) + tl.load(b_ptr + feats, mask=feats < F, other=0.0)[None, :]
+        s, c = tl.sin(v), tl.cos(v)
+        tl.store(h_ptr + base, s, mask=ok)
+        sq = tl.zeros_like(v)
+        for i in tl.static_range(D):
+            zi = tl.load(z_ptr + base + (1 + i) * F, mask=ok, other=0.0)
+            tl.store(h_ptr + base + (1 + i) * F, c * zi, mask=ok)
+            if SECOND == 2:
+                zii = tl.load(z_ptr + base + (1 + D + i) * F, mask=ok, other=0.0)
+                tl.store(h_ptr + base + (1 + D + i) * F, c * zii - s * zi * zi, mask=ok)
+            sq += zi * zi
+        if SECOND == 1:
+            zl = tl.load(z_ptr + base + (1 + D) * F, mask=ok, other=0.0)
+            tl.store(h_ptr + base + (1 + D) * F, c * zl - s * sq, mask=ok)
+
+    @triton.jit
+    def _jet_bwd(z_ptr, b_ptr, g_ptr, gz_ptr, NPTS, F, D: tl.constexpr, SECOND: tl.constexpr, P: tl.constexpr,
+                 BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
+        pts = (tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)).to(tl.int64)
+        feats = tl.program_id(1) * BLOCK_F + tl.arange(0, BLOCK_F)
+        ok = (pts < NPTS)[:, None] & (feats < F)[None, :]
+        base = pts[:, None] * (P * F) + feats[None, :]
+        v = tl.load(z_ptr + base, mask=ok, other=0.0) + tl.load(b_ptr + feats, mask=feats < F, other=0.0)[None, :]
+        s, c = tl.sin(v), tl.cos(v)
+        gv = tl.load(g_ptr + base, mask=ok, other=0.0) * c
+        gl = tl.zeros_like(v)
+        if SECOND == 1:
+            gl = tl.load(g_ptr + base + (1 + D) * F, mask=ok, other=0.0)
+            zl = tl.load(z_ptr + base + (1 + D) * F, mask=ok, other=0.0)
+            tl.store(gz_ptr + base + (1 + D) * F, gl * c, mask=ok)
+            gv -= gl * s * zl
+        for i in tl.static_range(D):
+            zi = tl.load(z_ptr + base + (1 + i) * F, mask=ok, other=0.0)
+            gi = tl.load(g_ptr + base + (1 + i) * F, mask=ok, other=0.0)
+            gv -= gi * s * zi
+            gzi = gi * c
+            if SECOND == 1:
+                gv -= gl * c * zi * zi
+                gzi -= 2.0 * gl * s * zi
+            if SECOND == 2:
+                gii = tl.load(g_ptr + base + (1 + D + i) * F, mask=ok, other=0.0)
+                zii = tl.load(z_ptr + base + (1 + D + i) * F, mask=ok, other=0.0)
+                tl.store(gz_ptr + base + (1 + D + i) * F, gii * c, mask=ok)
+                gv -= gii * (s * zii + c * zi * zi)
+                gzi -= 2.0 * gii * s * zi
+            tl.store(gz_ptr + base + (1 + i) * F, gzi, mask=ok)
+        tl.store(gz_ptr + base, gv, mask=ok)
+
+
+def _second_kind(p: int, d: int) -> int:
+    if p == 1 + d:
+        return NONE
+    if p == 2 + d and d != 1:
+        return LAPLACIAN
+    if p == 1 + 2 * d:
+        return DIAGONAL  # for D = 1 the Laplacian and the diagonal are the same row
+    raise ValueError(f"a forward-mode state with D = {d} inputs has 1 + D, 2 + D or 1 + 2D rows, got {p}")
+
+
+def _run(kernel, *tensors: torch.Tensor, npts: int, f: int, d: int, second: int, p: int) -> None:
+    if npts == 0:
+        return
+    block_r, block_f = (16, 32) if interpreting() else (32, 128)
+    grid = (triton.cdiv(npts, block_r), triton.cdiv(f, block_f))
+    kernel[grid](*tensors, npts, f, D=d, SECOND=second, P=p, BLOCK_R=block_r, BLOCK_F=block_f,
+                 **({} if interpreting() else {"num_warps": 4}))
+
+
+def jet_reference(z: torch.Tensor, bias: torch.Tensor, d: int) -> torch.Tensor:
+    """The same map in plain PyTorch (differentiable twice): the fallback and the double-backward path."""
+    second = _second_kind(z.shape[1], d)
+    v = z[:, 0] + bias
+    s, c = torch.sin(v), torch.cos(v)
+    zi = z[:, 1:1 + d]
+    rows = [s.unsqueeze(1), c.unsqueeze(1) * zi]
+    if second == LAPLACIAN:
+        rows.append((c * z[:, 1 + d] - s * (zi * zi).sum(1)).unsqueeze(1))
+    elif second == DIAGONAL:
+        rows.append(c.unsqueeze(1) * z[:, 1 + d:] - s.unsqueeze(1) * zi * zi)
+    return torch.cat(rows, dim=1)
+
+
+class _SineJet(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, z: torch.Tensor, bias: torch.Tensor, d: int) -> torch.Tensor:
+        npts, p, f = z.shape
+        second = _second_kind(p, d)
+        h = torch.empty_like(z)
+        _run(_jet_fwd, z, bias, h, npts=npts, f=f, d=d, second=second, p=p)
+        ctx.save_for_backward(z, bias)
+        ctx.d, ctx.second = d, second
+        return h
+
+    @staticmethod
+    def backward(ctx, grad_h: torch.Tensor):
+        z, bias = ctx.saved_tensors
+        if torch.is_grad_enabled():  # create_graph=True: differentiate the PyTorch form, keeping the graph
+            wanted = [t for t, need in zip((z, bias), ctx.needs_input_grad[:2]) if need]
+            grads = iter(torch.autograd.grad(jet_reference(z, bias, ctx.d), wanted, grad_h, create_graph=True))
+            return tuple(next(grads) if need else None for need in ctx.needs_input_grad[:2]) + (None,)
+        grad_h = grad_h.contiguous()
+        npts, p, f = z.shape
+        gz = torch.empty_like(z)
+        _run(_jet_bwd, z, bias, grad_h, gz, npts=npts, f=f, d=ctx.d, second=ctx.second, p=p)
+        return gz, (gz[:, 0].sum(0) if ctx.needs_input_grad[1] else None), None
+
+
+def sine_jet(z: torch.Tensor, bias: torch.Tensor, d: int) -> torch.Tensor:
+    """sin applied to a forward-mode state: z (N, P, F) without the bias, bias (F,) of the value row -> (N, P, F)."""
+    return _SineJet.apply(z.contiguous(), bias.contiguous(), d)

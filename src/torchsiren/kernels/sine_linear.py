@@ -1,0 +1,115 @@
+"""y = sin(ω₀ (x Wᵀ + b)) in one Triton kernel: the matmul on tensor cores (TF32 or bf16 operands as torch's
+switches say, exact float32 otherwise), then bias, ω₀ and the sine in float32 on the accumulator before anything is written. The kernel also
+writes ω₀ cos(ω₀ (x Wᵀ + b)), the layer's derivative, so the backward is one multiply and two cuBLAS matmuls.
+A first layer (fan-in < 16) multiplies in plain float32 FMAs, which keeps the coordinates' argument exact.
+"""
+from __future__ import annotations
+
+import torch
+
+from .dispatch import interpreting, matmul_precision
+
+try:
+    import triton
+    import triton.language as tl
+except ImportError:  # pragma: no cover - dispatch never calls in without Triton
+    triton = None
+
+SMALL_K = 16  # below this fan-in tl.dot cannot be used; FMAs are exact and as fast
+
+if triton is not None:
+    @triton.jit
+    def _sine_linear_kernel(x_ptr, w_ptr, b_ptr, y_ptr, d_ptr, M, N, K,
+                            stride_xm, stride_xk, stride_wn, stride_wk, omega,
+                            HAS_BIAS: tl.constexpr, STORE_D: tl.constexpr, FMA: tl.constexpr,
+                            PRECISION: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr,
+                            BLOCK_K: tl.constexpr):
+        pid_m, pid_n = tl.program_id(0), tl.program_id(1)
+        rows = (pid_m * BLOCK_M + tl.arange(0, BLOCK_M)).to(tl.int64)  # int64: M·N may pass 2³¹
+        cols = pid_n * BLOCK_N + tl.arange(0, BLOCK_N)
+        row_ok, col_ok = rows < M, cols < N
+        acc = tl.zeros((BLOCK_M, BLOCK_N), dtype=tl.float32)
+        if FMA:
+            for k in range(0, K):
+                xk = tl.load(x_ptr + rows * stride_xm + k * stride_xk, mask=row_ok, other=0.0)
+                wk = tl.load(w_ptr + cols * stride_wn + k * stride_wk, mask=col_ok, other=0.0)
+                acc += xk[:, None] * wk[None, :]
+        else:
+            ks = tl.arange(0, BLOCK_K)
+            for k0 in range(0, K, BLOCK_K):
+                k_ok = (k0 + ks) < K
+                x = tl.load(x_ptr + rows[:, None] * stride_xm + (k0 + ks)[None, :] * stride_xk,
+                            mask=row_ok[:, None] & k_ok[None, :], other=0.0)
+                w = tl.load(w_ptr + (k0 + ks)[:, None] * stride_wk + cols[None, :] * stride_wn,
+                            mask=k_ok[:, None] & col_ok[None, :], other=0.0)
+                if PRECISION == "bf16":
+                    acc = tl.dot(x.to(tl.bfloat16), w.to(tl.bfloat16), acc)
+                else:
+                    acc = tl.dot(x, w, acc, input_precision=PRECISION)
+        if HAS_BIAS:
+            acc += tl.load(b_ptr + cols, mask=col_ok, other=0.0)[None, :]
+        z = omega * acc
+        out = rows[:, None] * N + cols[None, :]
+        ok = row_ok[:, None] & col_ok[None, :]
+        tl.store(y_ptr + out, tl.sin(z), mask=ok)
+        if STORE_D:
+            tl.store(d_ptr + out, omega * tl.cos(z), mask=ok)
+
+    _CONFIGS = [triton.Config({"BLOCK_M": bm, "BLOCK_N": bn, "BLOCK_K": bk}, num_warps=w, num_stages=s)
+                for bm, bn, bk, w, s in [(128, 128, 32, 8, 3), (128, 64, 32, 4, 3), (64, 128, 32, 4, 3),
+                                         (128, 256, 32, 8, 3), (64, 256, 32, 8, 3), (128, 128, 64, 8, 2),
+                                         (256, 128, 32, 8, 3), (64, 64, 32, 4, 4)]]
+    _tuned = triton.autotune(_CONFIGS, key=["N", "K", "FMA", "PRECISION"])(_sine_linear_kernel)
+
+
+def _launch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
+            ) -> tuple[torch.Tensor, torch.Tensor | None]:
+    m, k = x.shape
+    n = weight.shape[0]
+    y = torch.empty(m, n, device=x.device, dtype=torch.float32)
+    d = torch.empty_like(y) if store_d else y  # d_ptr is never written unless STORE_D
+    fma = k < SMALL_K
+    args = (x, weight, bias if bias is not None else y, y, d, m, n, k, x.stride(0), x.stride(1),
+            weight.stride(0), weight.stride(1), float(omega))
+    flags = dict(HAS_BIAS=bias is not None, STORE_D=store_d, FMA=fma, PRECISION=matmul_precision(x.device))
+    if m == 0:
+        return y, (d if store_d else None)
+    if interpreting():  # the CPU interpreter: one small fixed tile (autotuning needs a GPU)
+        grid = (triton.cdiv(m, 32), triton.cdiv(n, 32))
+        _sine_linear_kernel[grid](*args, **flags, BLOCK_M=32, BLOCK_N=32, BLOCK_K=16)
+    else:
+        grid = lambda meta: (triton.cdiv(m, meta["BLOCK_M"]), triton.cdiv(n, meta["BLOCK_N"]))  # noqa: E731
+        _tuned[grid](*args, **flags)
+    return y, (d if store_d else None)
+
+
+class _SineLinear(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float
+                ) -> torch.Tensor:
+        train = any(ctx.needs_input_grad[:3])
+        y, d = _launch(x, weight, bias, omega, store_d=train)
+        ctx.omega = omega
+        if train:
+            ctx.save_for_backward(x, weight, bias, d)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_y: torch.Tensor):
+        x, weight, bias, d = ctx.saved_tensors
+        if torch.is_grad_enabled():  # create_graph=True: a double backward follows, so stay differentiable
+            z = ctx.omega * torch.nn.functional.linear(x, weight, bias)
+            grad_z = grad_y * ctx.omega * torch.cos(z)
+        else:
+            grad_z = grad_y * d
+        gx = grad_z @ weight if ctx.needs_input_grad[0] else None
+        gw = grad_z.T @ x if ctx.needs_input_grad[1] else None
+        gb = grad_z.sum(0) if bias is not None and ctx.needs_input_grad[2] else None
+        return gx, gw, gb, None
+
+
+def sine_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float) -> torch.Tensor:
+    """sin(ω₀ (x Wᵀ + b)) fused: x (..., in), weight (out, in), bias (out,) -> (..., out). float32, CUDA."""
+    lead = x.shape[:-1]
+    y = _SineLinear.apply(x.reshape(-1, x.shape[-1]), weight, bias, float(omega))
+    return y.reshape(*lead, weight.shape[0])

@@ -1,0 +1,65 @@
+"""GPU-only checks of the fused kernels at real sizes (CI has no GPU: run on the device machine; the output is
+kept in benchmarks/results/). TF32 and exact float32, widths 64-1024, batch 1 to 2²³ rows (2³¹ outputs)."""
+import copy
+
+import pytest
+import torch
+
+from torchsiren import Siren, forward_derivatives
+from torchsiren.kernels import sine_linear
+from .helpers import close, needs_triton, poison
+
+pytestmark = [needs_triton, pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")]
+
+
+@pytest.fixture(params=["highest", "high"], ids=["ieee", "tf32"])
+def precision(request):
+    old = torch.get_float32_matmul_precision()
+    torch.set_float32_matmul_precision(request.param)
+    yield request.param
+    torch.set_float32_matmul_precision(old)
+
+
+@pytest.mark.parametrize("width", [64, 256, 512, 1024])
+@pytest.mark.parametrize("n", [1, 1000, 65_537])
+def test_model_matches_float64(width, n, precision):
+    torch.manual_seed(width + n)
+    fused = Siren(3, 2, width, 3, implementation="fused").cuda()
+    ref = copy.deepcopy(fused).double()
+    ref.implementation = "torch"
+    x = torch.rand(n, 3, device="cuda") * 2 - 1
+    poison((n, width), "cuda")
+    y = fused(x)
+    want = ref(x.double())
+    tol = 2e-5 if precision == "highest" else 2e-2
+    err = (y.double() - want).norm() / want.norm()
+    assert err < tol, f"relative error {err:.2e}"
+    g = torch.randn_like(y)
+    got = torch.autograd.grad(y, list(fused.parameters()), g)
+    exp = torch.autograd.grad(want, list(ref.parameters()), g.double())
+    for a, e in zip(got, exp):
+        assert (a.double() - e).norm() / e.norm() < 10 * tol
+
+
+@pytest.mark.parametrize("second", ["laplacian", "diagonal"])
+def test_forward_mode_matches_float64(second, precision):
+    torch.manual_seed(3)
+    fused = Siren(2, 1, 256, 3, implementation="fused").cuda()
+    ref = copy.deepcopy(fused).double()
+    ref.implementation = "torch"
+    x = torch.rand(4097, 2, device="cuda") * 2 - 1
+    got, want = forward_derivatives(fused, x, second), forward_derivatives(ref, x.double(), second)
+    tol = 1e-4 if precision == "highest" else 3e-2
+    for a, e in zip(got, want):
+        assert (a.double() - e).norm() / e.norm() < tol
+
+
+def test_more_than_two_to_the_31_outputs():
+    """8.4M rows × 256 outputs: offsets past int32 must not wrap."""
+    n, width = (1 << 23) + 3, 256
+    x = torch.rand(n, 2, device="cuda") * 2 - 1
+    w, b = torch.randn(width, 2, device="cuda"), torch.randn(width, device="cuda")
+    with torch.no_grad():
+        y = sine_linear(x, w, b, 30.0)
+        for rows in (slice(0, 1000), slice(n - 1000, n)):
+            close(y[rows], torch.sin(30.0 * (x[rows].double() @ w.double().T + b.double())), 1e-4)
