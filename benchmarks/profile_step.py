@@ -1,0 +1,74 @@
+"""Where a step's time goes (GPU): the fit-256 step per kernel (torch.profiler), and step times of the variants
+the issue asks about: fused vs torch, CUDA graph or not, forward mode vs autograd for gradient supervision."""
+import torch
+from torch.profiler import ProfilerActivity, profile
+
+from torchsiren import Siren, evaluate
+from torchsiren.bench.workloads import matmul_precision, median_ms
+from torchsiren.data import cameraman, grid, resize_longer_side
+from torchsiren.problems import ImageFitting
+from torchsiren.training.graphs import capture_step, graph_optimizer
+
+dev = torch.device("cuda")
+problem = ImageFitting(resize_longer_side(cameraman(), 256), device=dev)
+gen = torch.Generator(device=dev)
+
+
+def fit_step(model, opt):
+    def step():
+        loss = problem.loss(model, 0, gen)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    return step
+
+
+with matmul_precision("tf32"):
+    for impl in ("torch", "fused"):
+        m = Siren(2, 1, implementation=impl).to(dev)
+        eager = median_ms(fit_step(m, torch.optim.Adam(m.parameters(), 1e-4, fused=True)), dev, 5, 20)
+        replay, _ = capture_step(lambda: problem.loss(m, 0, gen), graph_optimizer(list(m.parameters()), 1e-4))
+        graphed = median_ms(replay, dev, 5, 20)
+        print(f"fit-256 {impl:5s} tf32: eager {eager:.3f} ms, CUDA graph {graphed:.3f} ms")
+    m = Siren(2, 1, implementation="fused").to(dev)
+    step = fit_step(m, torch.optim.Adam(m.parameters(), 1e-4, fused=True))
+    for _ in range(5):
+        step()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(10):
+            step()
+        torch.cuda.synchronize()
+    print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=14, max_name_column_width=60))
+
+    coords = torch.rand(65536, 2, device=dev) * 2 - 1
+    target = torch.randn(65536, 2, device=dev)
+    for impl in ("torch", "fused"):
+        for method in ("autograd", "forward"):
+            m = Siren(2, 1, implementation=impl).to(dev)
+            opt = torch.optim.Adam(m.parameters(), 1e-4, fused=True)
+
+            def gstep():
+                f = evaluate(m, coords, ("jacobian",), method=method)
+                loss = ((f.jacobian[:, 0] - target) ** 2).sum(-1).mean()
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+            print(f"gradient step 65,536 pts {impl:5s} {method:8s}: {median_ms(gstep, dev, 3, 10):.3f} ms")
+    m = Siren(2, 1, implementation="fused").to(dev)
+    opt = torch.optim.Adam(m.parameters(), 1e-4, fused=True)
+
+    def lstep():
+        f = evaluate(m, coords, ("laplacian",))
+        loss = ((f.laplacian - target[:, :1]) ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    for _ in range(3):
+        lstep()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(5):
+            lstep()
+        torch.cuda.synchronize()
+    print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=12, max_name_column_width=60))
