@@ -20,8 +20,8 @@ def precision(request):
     torch.set_float32_matmul_precision(old)
 
 
-@pytest.mark.parametrize("width", [64, 256, 512, 1024])
-@pytest.mark.parametrize("n", [1, 1000, 65_537])
+@pytest.mark.parametrize("width", [64, 256, 1024])
+@pytest.mark.parametrize("n", [1, 65_537])
 def test_model_matches_float64(width, n, precision):
     torch.manual_seed(width + n)
     fused = Siren(3, 2, width, 3, implementation="fused").cuda()

@@ -8,6 +8,7 @@ import torch
 
 from ..device import DEVICES
 from ..errors import TorchSirenError
+from ..kernels import IMPLEMENTATIONS
 from ..models import MODEL_NAMES, ModelSpec
 from ..training import PRECISIONS, SCHEDULES, TrainConfig
 
@@ -28,6 +29,8 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--hidden-layers", type=int, default=3, help="hidden layers after the first (3)")
     g.add_argument("--first-omega", type=float, default=30.0, help="ω₀ of the first sine layer (30)")
     g.add_argument("--hidden-omega", type=float, default=30.0, help="ω₀ of the other sine layers (30)")
+    g.add_argument("--implementation", default="auto", choices=IMPLEMENTATIONS,
+                   help="SIREN kernels: auto (fused Triton on CUDA when available), torch or fused")
 
 
 def add_train_options(p: argparse.ArgumentParser, steps_help: str = "training steps") -> None:
@@ -41,6 +44,8 @@ def add_train_options(p: argparse.ArgumentParser, steps_help: str = "training st
     g.add_argument("--checkpoint-every", type=int, default=500, help="steps between checkpoints (500)")
     g.add_argument("--seed", type=int, default=0, help="random seed (0)")
     g.add_argument("--device", default="auto", choices=DEVICES, help="auto (CUDA if present), cpu or cuda")
+    g.add_argument("--no-cuda-graph", dest="cuda_graph", action="store_false",
+                   help="do not replay full-batch steps as a CUDA graph")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -48,13 +53,15 @@ def model_spec_from_args(args: argparse.Namespace, in_features: int, out_feature
                          samples: int | None = None) -> ModelSpec:
     return ModelSpec(name=args.model, in_features=in_features, out_features=out_features,
                      hidden_features=args.hidden_features, hidden_layers=args.hidden_layers,
-                     first_omega_0=args.first_omega, hidden_omega_0=args.hidden_omega, samples=samples).validate()
+                     first_omega_0=args.first_omega, hidden_omega_0=args.hidden_omega, samples=samples,
+                     implementation=args.implementation).validate()
 
 
 def train_config_from_args(args: argparse.Namespace, default_steps: int) -> TrainConfig:
     return TrainConfig(steps=args.steps if args.steps is not None else default_steps, lr=args.lr,
                        schedule=args.schedule, grad_clip=args.grad_clip, log_every=args.log_every,
-                       checkpoint_every=args.checkpoint_every, seed=args.seed, precision=args.precision).validate()
+                       checkpoint_every=args.checkpoint_every, seed=args.seed, precision=args.precision,
+                       cuda_graph=args.cuda_graph).validate()
 
 
 def positive_int(name: str, value: int | None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import torch
 
 from .dispatch import interpreting
+from .sine_linear import column_sum
 
 try:
     import triton
@@ -132,7 +133,7 @@ class _SineJet(torch.autograd.Function):
         npts, p, f = z.shape
         gz = torch.empty_like(z)
         _run(_jet_bwd, z, bias, grad_h, gz, npts=npts, f=f, d=ctx.d, second=ctx.second, p=p)
-        return gz, (gz[:, 0].sum(0) if ctx.needs_input_grad[1] else None), None
+        return gz, (column_sum(gz[:, 0]) if ctx.needs_input_grad[1] else None), None
 
 
 def sine_jet(z: torch.Tensor, bias: torch.Tensor, d: int) -> torch.Tensor:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from torch import nn
 
 from ..errors import TorchSirenError, check_positive
+from ..kernels.dispatch import check_implementation
 from .encodings import FourierFeatures, PositionalEncoding, RBFLayer, nyquist_frequencies
 from .mlp import MLP
 from .siren import Siren
@@ -28,6 +29,7 @@ class ModelSpec:
     samples: int | None = None  # samples per axis of the training signal (for relu-pe)
     fourier_scale: float = 10.0
     rbf_sigma: float = 10.0
+    implementation: str = "auto"  # siren: "auto" | "torch" | "fused" kernels
 
     def validate(self) -> "ModelSpec":
         if self.name not in MODEL_NAMES:
@@ -37,6 +39,7 @@ class ModelSpec:
             raise TorchSirenError(f"hidden layers must be a whole number >= 0, got {self.hidden_layers}")
         check_positive("first omega_0", self.first_omega_0)
         check_positive("hidden omega_0", self.hidden_omega_0)
+        check_implementation(self.implementation)
         return self
 
     def to_dict(self) -> dict:
@@ -54,7 +57,7 @@ def build_model(spec: ModelSpec) -> nn.Module:
     common = dict(hidden_features=s.hidden_features, hidden_layers=s.hidden_layers)
     if s.name == "siren":
         return Siren(s.in_features, s.out_features, first_omega_0=s.first_omega_0,
-                     hidden_omega_0=s.hidden_omega_0, **common)
+                     hidden_omega_0=s.hidden_omega_0, implementation=s.implementation, **common)
     if s.name == "relu-pe":
         if s.num_frequencies is None:
             s.num_frequencies = nyquist_frequencies(s.samples or 256)

@@ -72,6 +72,7 @@ class Problem:
 
     task: str = "custom"
     headline: str | None = None  # the metric the progress bar shows next to the loss (e.g. "psnr")
+    static: bool = False  # True when loss() does the same work every step (no sampling, no schedule)
 
     def __init__(self, constraints: list[Constraint], derivative_method: str = "auto") -> None:
         self.constraints = constraints

@@ -20,6 +20,7 @@ class TrainConfig:
     checkpoint_every: int = 500
     seed: int = 0
     precision: str = "fp32"
+    cuda_graph: bool = True  # replay the whole step as a CUDA graph when the problem's batch is static
 
     def validate(self) -> "TrainConfig":
         check_positive("steps", self.steps, integer=True)

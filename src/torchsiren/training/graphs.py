@@ -1,4 +1,4 @@
-"""A whole training step (forward, backward, Adam) captured as one CUDA graph and replayed.
+"""A whole training step (forward, backward, clipping, Adam) captured as one CUDA graph and replayed.
 
 At 256² a SIREN step launches a few dozen kernels of tens of microseconds each, so Python, autograd and launch
 overhead are a large part of it; a replay costs one launch. Shapes must not change between steps (full-batch
@@ -10,37 +10,62 @@ from collections.abc import Callable
 
 import torch
 
+WARMUP_STEPS = 3  # eager steps before capture: Triton autotuning, cuBLAS workspaces, Adam state allocation
+
 
 def graph_optimizer(params: list[torch.Tensor], lr: float) -> torch.optim.Adam:
-    """Adam whose state and learning rate live on the GPU, so a captured step can be replayed (lr settable)."""
-    device = params[0].device
-    return torch.optim.Adam(params, lr=torch.tensor(lr, device=device), fused=True, capturable=True)
+    """Adam whose state and learning rate live on the GPU, so a captured step can be replayed (see set_lr)."""
+    return torch.optim.Adam(params, lr=torch.tensor(lr, device=params[0].device), fused=True, capturable=True)
 
 
-def capture_step(loss_fn: Callable[[], torch.Tensor], optimizer: torch.optim.Optimizer, warmup: int = 3
-                 ) -> tuple[Callable[[], torch.Tensor], int]:
-    """Run `warmup` real steps eagerly (Triton autotuning, cuBLAS workspaces), then capture one.
+def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    """Set every group's learning rate, in place when it is a tensor (read by a captured graph)."""
+    for group in optimizer.param_groups:
+        if isinstance(group["lr"], torch.Tensor):
+            group["lr"].fill_(lr)
+        else:
+            group["lr"] = lr
 
-    Returns (replay, warmup): replay() performs one more step and returns the loss tensor (valid until the next
-    replay). The warm-up steps are real optimizer steps; callers count them.
-    """
-    stream = torch.cuda.Stream()
-    stream.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(stream):
-        for _ in range(warmup):
-            optimizer.zero_grad(set_to_none=True)
-            loss_fn().backward()
-            optimizer.step()
-    torch.cuda.current_stream().wait_stream(stream)
+
+def capture(step_fn: Callable[[], torch.Tensor], optimizer: torch.optim.Optimizer) -> Callable[[], torch.Tensor]:
+    """Record one call of step_fn (zero_grad, loss, backward, optimizer step; returns the loss) as a CUDA graph.
+    step_fn must have run eagerly a few times first, on a side stream. Returns replay() -> the loss tensor."""
+    torch.cuda.synchronize()
     graph = torch.cuda.CUDAGraph()
-    optimizer.zero_grad(set_to_none=True)
+    optimizer.zero_grad(set_to_none=True)  # gradients are then allocated inside the graph's memory pool
     with torch.cuda.graph(graph):
-        loss = loss_fn()
-        loss.backward()
-        optimizer.step()
+        loss = step_fn()
 
     def replay() -> torch.Tensor:
         graph.replay()
         return loss
 
-    return replay, warmup
+    return replay
+
+
+def make_step(loss_fn: Callable[[], torch.Tensor], optimizer: torch.optim.Optimizer,
+              clip: Callable[[], object] | None = None) -> Callable[[], torch.Tensor]:
+    """One training step as a function: zero_grad, loss, backward, optional clipping, optimizer step."""
+    def step() -> torch.Tensor:
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn()
+        loss.backward()
+        if clip is not None:
+            clip()
+        optimizer.step()
+        return loss
+    return step
+
+
+def capture_step(loss_fn: Callable[[], torch.Tensor], optimizer: torch.optim.Optimizer,
+                 warmup: int = WARMUP_STEPS) -> tuple[Callable[[], torch.Tensor], int]:
+    """Run `warmup` real steps eagerly on a side stream, then capture one. Returns (replay, warmup): the
+    warm-up steps are real optimizer steps, which callers count."""
+    step = make_step(loss_fn, optimizer)
+    stream = torch.cuda.Stream()
+    stream.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(stream):
+        for _ in range(warmup):
+            step()
+    torch.cuda.current_stream().wait_stream(stream)
+    return capture(step, optimizer), warmup

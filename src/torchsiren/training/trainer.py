@@ -15,6 +15,7 @@ from ..errors import TrainingDiverged, TrainingInterrupted
 from ..problems.constraint import Problem
 from .checkpoint import load_checkpoint, save_checkpoint, save_model
 from .config import TrainConfig
+from .graphs import WARMUP_STEPS, capture, graph_optimizer, make_step, set_lr
 from .run_dir import RunDir
 
 
@@ -76,7 +77,8 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     """
     config.validate()
     device = next(model.parameters()).device
-    optimizer = make_optimizer(model, config)
+    graphed = config.cuda_graph and device.type == "cuda" and getattr(problem, "static", False)
+    optimizer = graph_optimizer(list(model.parameters()), config.lr) if graphed else make_optimizer(model, config)
     generator = torch.Generator(device=device)
     generator.manual_seed(config.seed)
     step, wall, history = 0, 0.0, []
@@ -99,17 +101,29 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
                desc=problem.task)
     start = time.perf_counter() - wall
     loss = None
+    clip = None if config.grad_clip is None else lambda: nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+    # A static problem on CUDA: a few eager steps on a side stream, then the whole step as one CUDA graph.
+    replay, warm = None, 0
+    side = torch.cuda.Stream(device) if graphed else None
     try:
         with _precision(config.precision, device), _sigint_flag() as interrupted:
             while step < config.steps:
-                for group in optimizer.param_groups:
-                    group["lr"] = config.lr_at(step)
-                loss = problem.loss(model, step, generator)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                if config.grad_clip is not None:
-                    nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-                optimizer.step()
+                set_lr(optimizer, config.lr_at(step))
+                one_step = make_step(lambda: problem.loss(model, step, generator), optimizer, clip)
+                if replay is not None:
+                    loss = replay()
+                elif side is not None and warm >= WARMUP_STEPS:
+                    torch.cuda.current_stream(device).wait_stream(side)
+                    replay = capture(one_step, optimizer)
+                    loss = replay()
+                elif side is not None:
+                    side.wait_stream(torch.cuda.current_stream(device))
+                    with torch.cuda.stream(side):
+                        loss = one_step()
+                    torch.cuda.current_stream(device).wait_stream(side)
+                    warm += 1
+                else:
+                    loss = one_step()
                 step += 1
                 bar.update(1)
                 if step % config.log_every == 0 or step == config.steps:
