@@ -6,9 +6,13 @@ set -uo pipefail
 OUT="${OUT:-out}"; mkdir -p "$OUT"
 ts="python3 -m torchsiren.cli.main"
 timeout 100 python3 benchmarks/kernel_microbench.py > "$OUT/microbench.txt" 2>&1; cat "$OUT/microbench.txt"
-timeout -s INT 470 $ts helmholtz --steps 30000 --lr 1e-4 --schedule cosine --precision tf32 --log-every 2500 \
+for g in "" "--no-cuda-graph"; do  # the trainer's CUDA-graph path against the eager one
+    timeout 60 $ts fit image --size 256 --steps 1000 --precision tf32 $g --log-every 500 --device cuda --out /tmp/fit$g \
+        --quiet 2>&1 | tail -2 | head -1 | tee -a "$OUT/microbench.txt"
+done
+timeout -s INT 450 $ts helmholtz --steps 30000 --lr 1e-4 --schedule cosine --precision tf32 --log-every 2500 \
     --checkpoint-every 5000 --device cuda --out /tmp/hh --quiet > /tmp/hh.log 2>&1 &
-timeout -s INT 470 $ts wave --steps 13000 --curriculum-steps 8000 --pretrain-steps 500 --hidden-features 512 \
+timeout -s INT 450 $ts wave --steps 13000 --curriculum-steps 8000 --pretrain-steps 500 --hidden-features 512 \
     --lr 5e-5 --schedule cosine --precision tf32 --log-every 1000 --checkpoint-every 5000 --device cuda --out /tmp/wv \
     --quiet > /tmp/wv.log 2>&1 &
 wait

@@ -4,8 +4,8 @@ import torch
 import triton
 
 from torchsiren.bench.workloads import median_ms
-from torchsiren.kernels import sine_linear as sl
-from torchsiren.kernels.sine_jet import _jet_fwd
+import torchsiren.kernels.linear as sl
+from torchsiren.kernels.jet import _jet_fwd
 
 dev = torch.device("cuda")
 torch.set_float32_matmul_precision("high")
@@ -34,8 +34,10 @@ for k in (2, 256):
                       f"({mb / t:.0f} GB/s)")
             except Exception as e:  # out of shared memory etc.
                 print(f"fused {meta}: failed {type(e).__name__}")
+    t = median_ms(lambda: sl._split(x, w, b, 30.0, True), dev, 3, 20)
+    print(f"split form (cuBLAS + Triton sine/cosine pass): {t*1000:.1f} us")
     t = median_ms(lambda: sl._launch(x, w, b, 30.0, True), dev, 3, 20)
-    print(f"autotuned launch: {t*1000:.1f} us")
+    print(f"chosen form {sl._CHOICE}: {t*1000:.1f} us")
 z = torch.randn(m, 4, 256, device=dev)
 h, bb = torch.empty_like(z), torch.randn(256, device=dev)
 for br, bf, nw in ((32, 128, 4), (16, 256, 4), (64, 64, 4), (32, 256, 8), (8, 256, 2)):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ..kernels.dispatch import plain_torch
 from . import autograd
 from .forward import forward_derivatives, supports_forward_mode
 
@@ -65,7 +66,8 @@ def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str
                 fields.laplacian = sec
         else:
             x = coords if coords.requires_grad else coords.detach().requires_grad_(True)
-            value = model(x)
+            with plain_torch():  # see plain_torch: for a double backward the PyTorch layers are faster
+                value = model(x)
             jac = autograd.gradient(value, x, create_graph=True)
             fields = Fields(x, value, jac)
             if "hessian" in needs:

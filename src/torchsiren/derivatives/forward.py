@@ -15,7 +15,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..kernels.dispatch import use_fused
-from ..kernels.sine_jet import jet_reference, sine_jet
+from ..kernels.jet import jet_reference, sine_jet
 from ..models.activations import Activation
 from ..models.encodings import RBFLayer, SinusoidalEncoding
 from ..models.siren import SineLayer

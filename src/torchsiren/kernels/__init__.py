@@ -5,7 +5,7 @@
 diagonal rows) in one pass. Both are autograd Functions; `fused_unsupported` says when (and why) they cannot run.
 """
 from .dispatch import IMPLEMENTATIONS, fused_unsupported, triton_available, use_fused
-from .sine_jet import sine_jet
-from .sine_linear import sine_linear
+from .jet import sine_jet
+from .linear import sine_linear
 
 __all__ = ["IMPLEMENTATIONS", "fused_unsupported", "sine_jet", "sine_linear", "triton_available", "use_fused"]

@@ -2,14 +2,29 @@
 (torch.compile, torch.func, forward-mode AD) that an autograd.Function with Triton inside cannot follow."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import threading
 
 import torch
 
 from ..errors import TorchSirenError
 
 IMPLEMENTATIONS = ("auto", "torch", "fused")
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def plain_torch():
+    """Inside this block every layer takes the PyTorch path. evaluate() uses it for autograd derivatives: a
+    double backward through the fused layer recomputes its matmul, which makes it slower than plain PyTorch."""
+    depth = getattr(_local, "plain", 0)
+    _local.plain = depth + 1
+    try:
+        yield
+    finally:
+        _local.plain = depth
 
 
 @functools.cache
@@ -54,7 +69,7 @@ def fused_unsupported(*tensors: torch.Tensor) -> str | None:
 def use_fused(implementation: str, *tensors: torch.Tensor) -> bool:
     """Decide for one call. "auto": fused when possible; "fused": fused, or a clear error when the device or dtype
     cannot be served; inside torch.compile / torch.func the plain path is taken whatever the setting."""
-    if implementation == "torch" or _inside_transform():
+    if implementation == "torch" or getattr(_local, "plain", 0) or _inside_transform():
         return False
     if implementation == "auto" and not all(t.is_cuda for t in tensors):
         return False  # the CPU interpreter is for tests; "auto" never picks it

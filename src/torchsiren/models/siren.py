@@ -8,7 +8,7 @@ from torch import nn
 
 from ..errors import check_positive
 from ..kernels.dispatch import check_implementation, use_fused
-from ..kernels.sine_linear import sine_linear
+from ..kernels.linear import sine_linear
 
 
 class SineLayer(nn.Module):

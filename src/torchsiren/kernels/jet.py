@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from .dispatch import interpreting
-from .sine_linear import column_sum
+from .linear import column_sum
 
 try:
     import triton
@@ -78,6 +78,11 @@ if triton is not None:
         tl.store(gz_ptr + base, gv, mask=ok)
 
 
+    _JET_CONFIGS = [triton.Config({"BLOCK_R": r, "BLOCK_F": f}, num_warps=w)
+                    for r, f, w in [(32, 128, 4), (16, 256, 4), (64, 64, 4), (32, 256, 8), (8, 256, 2)]]
+    _tuned = {k: triton.autotune(_JET_CONFIGS, key=["F", "D", "SECOND", "P"])(k) for k in (_jet_fwd, _jet_bwd)}
+
+
 def _second_kind(p: int, d: int) -> int:
     if p == 1 + d:
         return NONE
@@ -91,10 +96,12 @@ def _second_kind(p: int, d: int) -> int:
 def _run(kernel, *tensors: torch.Tensor, npts: int, f: int, d: int, second: int, p: int) -> None:
     if npts == 0:
         return
-    block_r, block_f = (16, 32) if interpreting() else (32, 128)
-    grid = (triton.cdiv(npts, block_r), triton.cdiv(f, block_f))
-    kernel[grid](*tensors, npts, f, D=d, SECOND=second, P=p, BLOCK_R=block_r, BLOCK_F=block_f,
-                 **({} if interpreting() else {"num_warps": 4}))
+    if interpreting():  # one small fixed tile (autotuning needs a GPU)
+        grid = (triton.cdiv(npts, 16), triton.cdiv(f, 32))
+        kernel[grid](*tensors, npts, f, D=d, SECOND=second, P=p, BLOCK_R=16, BLOCK_F=32)
+    else:
+        grid = lambda meta: (triton.cdiv(npts, meta["BLOCK_R"]), triton.cdiv(f, meta["BLOCK_F"]))  # noqa: E731
+        _tuned[kernel][grid](*tensors, npts, f, D=d, SECOND=second, P=p)
 
 
 def jet_reference(z: torch.Tensor, bias: torch.Tensor, d: int) -> torch.Tensor:

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from torchsiren.kernels.sine_jet import jet_reference, sine_jet
+from torchsiren.kernels.jet import jet_reference, sine_jet
 from .helpers import DEVICE, close, needs_triton, poison
 
 pytestmark = needs_triton

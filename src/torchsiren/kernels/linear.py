@@ -2,6 +2,8 @@
 switches say, exact float32 otherwise), then bias, ω₀ and the sine in float32 on the accumulator before anything is written. The kernel also
 writes ω₀ cos(ω₀ (x Wᵀ + b)), the layer's derivative, so the backward is one multiply and two cuBLAS matmuls.
 A first layer (fan-in < 16) multiplies in plain float32 FMAs, which keeps the coordinates' argument exact.
+Where cuBLAS's matmul plus one Triton pass for the sine measures faster (it depends on GPU and width), that form
+runs instead; see _launch.
 """
 from __future__ import annotations
 
@@ -63,14 +65,62 @@ if triton is not None:
                                          (256, 128, 32, 8, 3), (64, 64, 32, 4, 4)]]
     _tuned = triton.autotune(_CONFIGS, key=["N", "K", "FMA", "PRECISION", "WIDE"])(_sine_linear_kernel)
 
+    @triton.jit
+    def _sine_epilogue_kernel(z_ptr, y_ptr, d_ptr, NUMEL, omega, STORE_D: tl.constexpr, BLOCK: tl.constexpr):
+        offs = tl.program_id(0).to(tl.int64) * BLOCK + tl.arange(0, BLOCK)
+        ok = offs < NUMEL
+        z = omega * tl.load(z_ptr + offs, mask=ok, other=0.0)
+        tl.store(y_ptr + offs, tl.sin(z), mask=ok)
+        if STORE_D:
+            tl.store(d_ptr + offs, omega * tl.cos(z), mask=ok)
+
+
+# Which of the two forms runs, per problem shape: "fused" (one kernel) or "split" (a cuBLAS matmul, then one
+# Triton pass for sine and cosine). Both are timed the first time a shape is seen and the faster is kept, because
+# the winner depends on the GPU, the width and the operand precision. FORCE pins one (tests).
+_CHOICE: dict[tuple, str] = {}
+FORCE: str | None = None
+
+
+def _split(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
+           ) -> tuple[torch.Tensor, torch.Tensor | None]:
+    y = torch.addmm(bias, x, weight.T) if bias is not None else x @ weight.T  # cuBLAS, torch's TF32 switch
+    d = torch.empty_like(y) if store_d else y
+    numel, block = y.numel(), 1024
+    if numel:
+        _sine_epilogue_kernel[(triton.cdiv(numel, block),)](y, y, d, numel, float(omega), STORE_D=store_d,
+                                                            BLOCK=block)
+    return y, (d if store_d else None)
+
 
 def _launch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
             ) -> tuple[torch.Tensor, torch.Tensor | None]:
+    precision = matmul_precision(x.device)
+    form = FORCE
+    if form is None and (interpreting() or precision == "bf16" or x.shape[1] < SMALL_K):
+        form = "fused"  # bf16 operands and tiny fan-ins only exist in the fused kernel
+    if form is None:
+        key = (x.shape[0].bit_length(), weight.shape[0], x.shape[1], precision, store_d, x.device.index)
+        form = _CHOICE.get(key)
+        if form is None:
+            if torch.cuda.is_current_stream_capturing():
+                form = "fused"  # cannot time inside a CUDA graph capture
+            else:
+                times = {f: triton.testing.do_bench(lambda f=f: _forms[f](x, weight, bias, omega, store_d),
+                                                    warmup=5, rep=20) for f in _forms}
+                form = _CHOICE[key] = min(times, key=times.get)
+    return _forms[form](x, weight, bias, omega, store_d)
+
+
+def _fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
+           ) -> tuple[torch.Tensor, torch.Tensor | None]:
     m, k = x.shape
     n = weight.shape[0]
     y = torch.empty(m, n, device=x.device, dtype=torch.float32)
     d = torch.empty_like(y) if store_d else y  # d_ptr is never written unless STORE_D
     fma = k < SMALL_K
+    if not fma and x.stride(1) != 1:
+        x = x.contiguous()  # tl.dot wants unit stride along K
     args = (x, weight, bias if bias is not None else y, y, d, m, n, k, x.stride(0), x.stride(1),
             weight.stride(0), weight.stride(1), float(omega))
     wide = max(m * max(n, x.stride(0)), n * weight.stride(0)) >= 2 ** 31 - 1
@@ -85,6 +135,9 @@ def _launch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, om
         grid = lambda meta: (triton.cdiv(m, meta["BLOCK_M"]), triton.cdiv(n, meta["BLOCK_N"]))  # noqa: E731
         _tuned[grid](*args, **flags)
     return y, (d if store_d else None)
+
+
+_forms = {"fused": _fused, "split": _split}
 
 
 def column_sum(t: torch.Tensor) -> torch.Tensor:

@@ -50,3 +50,16 @@ def test_double_backward_matches_torch():
         results.append(torch.autograd.grad((dydx ** 2).sum(), (w, b)))
     for a, e in zip(*results):
         close(a, e, 1e-3 * max(1.0, e.abs().max().item()))
+
+
+@pytest.mark.parametrize("form", ["fused", "split"])
+def test_both_forms_agree(form, monkeypatch):
+    """The launcher may pick either form per shape; both must compute the same layer and derivative."""
+    import torchsiren.kernels.linear as sl
+    monkeypatch.setattr(sl, "FORCE", form)
+    torch.set_float32_matmul_precision("highest")
+    x, w, b = torch.rand(70, 48, device=DEVICE), torch.randn(40, 48, device=DEVICE) / 7, torch.randn(40, device=DEVICE)
+    y, d = sl._launch(x, w, b, 3.0, True)
+    z = 3.0 * (x.double() @ w.double().T + b.double())
+    close(y, torch.sin(z), TOL)
+    close(d, 3.0 * torch.cos(z), TOL)
