@@ -7,6 +7,8 @@ runs instead; see _launch.
 """
 from __future__ import annotations
 
+import contextlib
+
 import torch
 
 from .dispatch import interpreting, matmul_precision
@@ -59,10 +61,10 @@ if triton is not None:
         if STORE_D:
             tl.store(d_ptr + out, omega * tl.cos(z), mask=ok)
 
-    _CONFIGS = [triton.Config({"BLOCK_M": bm, "BLOCK_N": bn, "BLOCK_K": bk}, num_warps=w, num_stages=s)
-                for bm, bn, bk, w, s in [(128, 128, 32, 8, 3), (128, 64, 32, 4, 3), (64, 128, 32, 4, 3),
-                                         (128, 256, 32, 8, 3), (64, 256, 32, 8, 3), (128, 128, 64, 8, 2),
-                                         (256, 128, 32, 8, 3), (64, 64, 32, 4, 4)]]
+    # Measured on an H200 at 65,536 × 256 -> 256 (benchmarks/results/issue4/microbench.txt): small tiles win by 2-3×;
+    # larger ones (128 × 128, 256 × 128, ...) spill. Two configs keep first-call autotuning short.
+    _CONFIGS = [triton.Config({"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, num_warps=4, num_stages=4),
+                triton.Config({"BLOCK_M": 64, "BLOCK_N": 256, "BLOCK_K": 32}, num_warps=8, num_stages=3)]
     _tuned = triton.autotune(_CONFIGS, key=["N", "K", "FMA", "PRECISION", "WIDE"])(_sine_linear_kernel)
 
     @triton.jit
@@ -82,9 +84,24 @@ _CHOICE: dict[tuple, str] = {}
 FORCE: str | None = None
 
 
+@contextlib.contextmanager
+def _exact_fp32(on: bool):
+    """Exact float32 cuBLAS matmuls inside the block when `on` (torch's switch restored after)."""
+    if not on:
+        yield
+        return
+    old = torch.get_float32_matmul_precision()
+    torch.set_float32_matmul_precision("highest")
+    try:
+        yield
+    finally:
+        torch.set_float32_matmul_precision(old)
+
+
 def _split(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
            ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    y = torch.addmm(bias, x, weight.T) if bias is not None else x @ weight.T  # cuBLAS, torch's TF32 switch
+    with _exact_fp32(x.shape[1] < SMALL_K):  # a first layer's argument stays exact float32
+        y = torch.addmm(bias, x, weight.T) if bias is not None else x @ weight.T  # cuBLAS, torch's TF32 switch
     d = torch.empty_like(y) if store_d else y
     numel, block = y.numel(), 1024
     if numel:
@@ -97,8 +114,8 @@ def _launch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, om
             ) -> tuple[torch.Tensor, torch.Tensor | None]:
     precision = matmul_precision(x.device)
     form = FORCE
-    if form is None and (interpreting() or precision == "bf16" or x.shape[1] < SMALL_K):
-        form = "fused"  # bf16 operands and tiny fan-ins only exist in the fused kernel
+    if form is None and (interpreting() or precision == "bf16"):
+        form = "fused"  # bf16 operands exist in the fused kernel only
     if form is None:
         key = (x.shape[0].bit_length(), weight.shape[0], x.shape[1], precision, store_d, x.device.index)
         form = _CHOICE.get(key)
