@@ -163,11 +163,12 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
         return loss_of(f.value, grad, f.laplacian)
 
     out, x = ref(coords[:1024])  # the same derivative from identical weights, before any step
-    check = ref_laplace(out, x) if kind == "laplacian" else ref_gradient(out, x)
-    with matmul_precision(precision):
+    check = (ref_laplace(out, x) if kind == "laplacian" else ref_gradient(out, x)).detach()
+    with matmul_precision(precision), torch.no_grad():  # no graph may outlive this (CUDA-graph capture follows)
         mine = evaluate(ours, coords[:1024], needs)
     mine = mine.laplacian if kind == "laplacian" else mine.jacobian[:, 0]
     rel = ((mine - check).norm() / check.norm()).item()
+    del mine
     # Full-grid Poisson problems are static, so the trainer replays them as CUDA graphs; SDF batches are
     # resampled every step, so that workload stays eager (as it trains).
     if device.type == "cuda" and kind != "sdf":
