@@ -2,19 +2,20 @@
 import pytest
 import torch
 
-from torchsiren.kernels.jet import jet_reference, sine_jet
+from torchsiren.kernels.jet import jet_reference, sine_jet, torch_jet
 from .helpers import DEVICE, close, needs_triton, poison
 
 pytestmark = needs_triton
 
 
+@pytest.mark.parametrize("jet", [sine_jet, torch_jet], ids=["triton", "torch"])
 @pytest.mark.parametrize("d,rows", [(1, 2), (1, 3), (2, 3), (2, 4), (2, 5), (3, 5), (3, 7)])
-def test_forward_backward_match_reference(d, rows):
+def test_forward_backward_match_reference(d, rows, jet):
     n, f = 45, 70  # not multiples of the block
     z = (torch.randn(n, rows, f, device=DEVICE) * 2).requires_grad_()
     b = torch.randn(f, device=DEVICE, requires_grad=True)
     poison((n, rows, f))
-    h = sine_jet(z, b, d)
+    h = jet(z, b, d)
     assert torch.isfinite(h).all()
     zd, bd = z.detach().double().requires_grad_(), b.detach().double().requires_grad_()
     ref = jet_reference(zd, bd, d)
@@ -30,11 +31,12 @@ def test_double_backward_through_the_jet():
     z = torch.randn(9, 4, 8, device=DEVICE, dtype=torch.float32, requires_grad=True)
     b = torch.randn(8, device=DEVICE, requires_grad=True)
     out = []
-    for fn in (sine_jet, jet_reference):
+    for fn in (sine_jet, torch_jet, jet_reference):
         gz, = torch.autograd.grad(fn(z, b, 2).pow(2).sum(), z, create_graph=True)
         out.append(torch.autograd.grad(gz.pow(2).sum(), (z, b)))
-    for a, e in zip(*out):
-        close(a, e, 1e-4 * max(1.0, e.abs().max().item()))
+    for got in out[:2]:
+        for a, e in zip(got, out[2]):
+            close(a, e, 1e-4 * max(1.0, e.abs().max().item()))
 
 
 def test_rejects_a_state_of_the_wrong_shape():
