@@ -14,6 +14,18 @@ problem = ImageFitting(resize_longer_side(cameraman(), 256), device=dev)
 gen = torch.Generator(device=dev)
 
 
+def profile_table(step, repeats: int, rows: int) -> str:
+    """Per-kernel CUDA time of `repeats` calls of step (after 3 warm-up calls)."""
+    for _ in range(3):
+        step()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(repeats):
+            step()
+        torch.cuda.synchronize()
+    return prof.key_averages().table(sort_by="cuda_time_total", row_limit=rows, max_name_column_width=60)
+
+
 def fit_step(model, opt):
     def step():
         loss = problem.loss(model, 0, gen)
@@ -31,15 +43,7 @@ with matmul_precision("tf32"):
         graphed = median_ms(replay, dev, 5, 20)
         print(f"fit-256 {impl:5s} tf32: eager {eager:.3f} ms, CUDA graph {graphed:.3f} ms")
     m = Siren(2, 1, implementation="fused").to(dev)
-    step = fit_step(m, torch.optim.Adam(m.parameters(), 1e-4, fused=True))
-    for _ in range(5):
-        step()
-    torch.cuda.synchronize()
-    with profile(activities=[ProfilerActivity.CUDA]) as prof:
-        for _ in range(10):
-            step()
-        torch.cuda.synchronize()
-    print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=14, max_name_column_width=60))
+    print(profile_table(fit_step(m, torch.optim.Adam(m.parameters(), 1e-4, fused=True)), 10, 14))
 
     coords = torch.rand(65536, 2, device=dev) * 2 - 1
     target = torch.randn(65536, 2, device=dev)
@@ -64,11 +68,4 @@ with matmul_precision("tf32"):
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-    for _ in range(3):
-        lstep()
-    torch.cuda.synchronize()
-    with profile(activities=[ProfilerActivity.CUDA]) as prof:
-        for _ in range(5):
-            lstep()
-        torch.cuda.synchronize()
-    print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=12, max_name_column_width=60))
+    print(profile_table(lstep, 5, 12))

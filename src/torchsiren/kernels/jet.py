@@ -22,17 +22,22 @@ except ImportError:  # pragma: no cover
 NONE, LAPLACIAN, DIAGONAL = 0, 1, 2
 
 if triton is not None:
+    # This program's points × features: the mask, the offsets of row 0, and sin / cos of the value row.
     @triton.jit
-    def _jet_fwd(z_ptr, b_ptr, h_ptr, NPTS, F, D: tl.constexpr, SECOND: tl.constexpr, P: tl.constexpr,
-                 BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
+    def _tile(z_ptr, b_ptr, NPTS, F, P: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
         pts = (tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)).to(tl.int64)
         feats = tl.program_id(1) * BLOCK_F + tl.arange(0, BLOCK_F)
         ok = (pts < NPTS)[:, None] & (feats < F)[None, :]
         base = pts[:, None] * (P * F) + feats[None, :]
         v = tl.load(z_ptr + base, mask=ok, other=0.0) + tl.load(b_ptr + feats, mask=feats < F, other=0.0)[None, :]
-        s, c = tl.sin(v), tl.cos(v)
+        return ok, base, tl.sin(v), tl.cos(v)
+
+    @triton.jit
+    def _jet_fwd(z_ptr, b_ptr, h_ptr, NPTS, F, D: tl.constexpr, SECOND: tl.constexpr, P: tl.constexpr,
+                 BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
+        ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, BLOCK_R, BLOCK_F)
         tl.store(h_ptr + base, s, mask=ok)
-        sq = tl.zeros_like(v)
+        sq = tl.zeros_like(s)
         for i in tl.static_range(D):
             zi = tl.load(z_ptr + base + (1 + i) * F, mask=ok, other=0.0)
             tl.store(h_ptr + base + (1 + i) * F, c * zi, mask=ok)
@@ -47,14 +52,9 @@ if triton is not None:
     @triton.jit
     def _jet_bwd(z_ptr, b_ptr, g_ptr, gz_ptr, NPTS, F, D: tl.constexpr, SECOND: tl.constexpr, P: tl.constexpr,
                  BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
-        pts = (tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)).to(tl.int64)
-        feats = tl.program_id(1) * BLOCK_F + tl.arange(0, BLOCK_F)
-        ok = (pts < NPTS)[:, None] & (feats < F)[None, :]
-        base = pts[:, None] * (P * F) + feats[None, :]
-        v = tl.load(z_ptr + base, mask=ok, other=0.0) + tl.load(b_ptr + feats, mask=feats < F, other=0.0)[None, :]
-        s, c = tl.sin(v), tl.cos(v)
+        ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, BLOCK_R, BLOCK_F)
         gv = tl.load(g_ptr + base, mask=ok, other=0.0) * c
-        gl = tl.zeros_like(v)
+        gl = tl.zeros_like(s)
         if SECOND == 1:
             gl = tl.load(g_ptr + base + (1 + D) * F, mask=ok, other=0.0)
             zl = tl.load(z_ptr + base + (1 + D) * F, mask=ok, other=0.0)
