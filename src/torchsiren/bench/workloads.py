@@ -86,8 +86,8 @@ def _fit(image: np.ndarray, width: int, steps: int, device: torch.device, warmup
     quality["reference_psnr"] = round(problem.evaluate(ref.net)["psnr"], 2)
     with matmul_precision(precision):
         if device.type == "cuda":  # the whole step as one CUDA graph (shapes are static)
-            replay, done = capture_step(lambda: problem.loss(ours, 0, gen), graph_optimizer(list(ours.parameters()), 1e-4))
-            step_ours = replay
+            opt_o = graph_optimizer(list(ours.parameters()), 1e-4)
+            step_ours, done = capture_step(lambda: problem.loss(ours, 0, gen), opt_o)
         else:
             opt_o, done = make_optimizer(ours, TrainConfig(lr=1e-4)), 0
 

@@ -1,6 +1,7 @@
 """y = sin(ω₀ (x Wᵀ + b)) in one Triton kernel: the matmul on tensor cores (TF32 or bf16 operands as torch's
-switches say, exact float32 otherwise), then bias, ω₀ and the sine in float32 on the accumulator before anything is written. The kernel also
-writes ω₀ cos(ω₀ (x Wᵀ + b)), the layer's derivative, so the backward is one multiply and two cuBLAS matmuls.
+switches say, exact float32 otherwise), then bias, ω₀ and the sine in float32 on the accumulator before anything
+is written. The kernel also writes ω₀ cos(ω₀ (x Wᵀ + b)), the layer's derivative, so the backward is one
+multiply and two cuBLAS matmuls.
 A first layer (fan-in < 16) multiplies in plain float32 FMAs, which keeps the coordinates' argument exact.
 Where cuBLAS's matmul plus one Triton pass for the sine measures faster (it depends on GPU and width), that form
 runs instead; see _launch.
