@@ -94,3 +94,17 @@ def test_mixed_precision_runs(small_image):
     model, problem = _setup(small_image)
     result = train(model, problem, TrainConfig(steps=5, precision="bf16", log_every=5), progress=False)
     assert result.steps == 5 and result.last["loss"] > 0
+
+
+def test_compiled_training_follows_the_eager_run(small_image):
+    """compile="on" (torch.compile of the model, or eager again where it cannot compile) changes speed only."""
+    losses = []
+    for mode in ("off", "on"):
+        torch.manual_seed(0)
+        model = Siren(2, 1, hidden_features=32, hidden_layers=1)
+        result = train(model, ImageFitting(small_image), TrainConfig(steps=6, log_every=3, compile=mode),
+                       progress=False)
+        losses.append([row["loss"] for row in result.history])
+    assert losses[0] == pytest.approx(losses[1], rel=1e-4)
+    with pytest.raises(Exception, match="compile"):
+        TrainConfig(compile="sometimes").validate()

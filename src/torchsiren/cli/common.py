@@ -44,6 +44,8 @@ def add_train_options(p: argparse.ArgumentParser, steps_help: str = "training st
     g.add_argument("--checkpoint-every", type=int, default=500, help="steps between checkpoints (500)")
     g.add_argument("--seed", type=int, default=0, help="random seed (0)")
     g.add_argument("--device", default="auto", choices=DEVICES, help="auto (CUDA if present), cpu or cuda")
+    g.add_argument("--compile", default="auto", choices=("auto", "on", "off"),
+                   help="torch.compile the model (auto: on CPU for full-batch runs of >= 1000 steps)")
     g.add_argument("--no-cuda-graph", dest="cuda_graph", action="store_false",
                    help="do not replay full-batch steps as a CUDA graph")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -61,7 +63,7 @@ def train_config_from_args(args: argparse.Namespace, default_steps: int) -> Trai
     return TrainConfig(steps=args.steps if args.steps is not None else default_steps, lr=args.lr,
                        schedule=args.schedule, grad_clip=args.grad_clip, log_every=args.log_every,
                        checkpoint_every=args.checkpoint_every, seed=args.seed, precision=args.precision,
-                       cuda_graph=args.cuda_graph).validate()
+                       cuda_graph=args.cuda_graph, compile=args.compile).validate()
 
 
 def positive_int(name: str, value: int | None) -> None:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, fields
 from ..errors import TorchSirenError, check_positive
 
 PRECISIONS = ("fp32", "tf32", "bf16")
+COMPILE = ("auto", "on", "off")
 SCHEDULES = ("constant", "cosine", "step")
 
 
@@ -21,6 +22,7 @@ class TrainConfig:
     seed: int = 0
     precision: str = "fp32"
     cuda_graph: bool = True  # replay the whole step as a CUDA graph when the problem's batch is static
+    compile: str = "auto"  # torch.compile the model: "on", "off", or "auto" (CPU, static batch, >= 1000 steps)
 
     def validate(self) -> "TrainConfig":
         check_positive("steps", self.steps, integer=True)
@@ -31,6 +33,8 @@ class TrainConfig:
             check_positive("gradient clip", self.grad_clip)
         if self.precision not in PRECISIONS:
             raise TorchSirenError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
+        if self.compile not in COMPILE:
+            raise TorchSirenError(f"compile must be one of {', '.join(COMPILE)}, got {self.compile!r}")
         if self.schedule not in SCHEDULES:
             raise TorchSirenError(f"schedule must be one of {', '.join(SCHEDULES)}, got {self.schedule!r}")
         return self
