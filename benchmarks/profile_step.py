@@ -5,7 +5,7 @@ from torch.profiler import ProfilerActivity, profile
 
 from torchsiren import Siren, evaluate
 from torchsiren.bench.workloads import matmul_precision, median_ms
-from torchsiren.data import cameraman, grid, resize_longer_side
+from torchsiren.data import cameraman, resize_longer_side
 from torchsiren.problems import ImageFitting
 from torchsiren.training.graphs import capture_step, graph_optimizer
 
