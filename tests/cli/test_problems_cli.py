@@ -44,6 +44,8 @@ def test_poisson_edit_writes_composite_and_copy_paste(pair, capsys):
     (["helmholtz", "--wavenumber=-3"], "wavenumber must be > 0"),
     (["helmholtz", "--velocity", "square", "--inclusion-velocity", "0"], "velocity must be > 0"),
     (["helmholtz", "--pml-width", "1.5"], "PML width"),
+    (["helmholtz-inverse", "--sources", "0"], "sources"),
+    (["helmholtz-inverse", "--inclusion-velocity", "0"], "velocity must be > 0"),
     (["wave", "--velocity", "0"], "velocity must be > 0"),
     (["wave", "--velocity=-1"], "velocity must be > 0"),
 ])
@@ -65,3 +67,12 @@ def test_helmholtz_and_wave_runs_write_their_pictures(tmp_path, capsys):
     metrics = json.loads((tmp_path / "w" / "metrics.json").read_text())
     assert "rel_l2_t0.25" in metrics and (tmp_path / "w" / "wave.gif").exists()
     assert (tmp_path / "w" / "siren_t0.25.png").exists() and (tmp_path / "w" / "fd_t0.25.png").exists()
+
+
+def test_inverse_helmholtz_run_writes_the_recovered_medium(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "helmholtz-inverse", "--sources", 2, "--receivers", 6, "--steps", 3, "--points", 128,
+                           "--out", tmp_path / "i", *FAST)
+    assert code == 0, err
+    metrics = json.loads((tmp_path / "i" / "metrics.json").read_text())
+    assert np.isfinite(metrics["slowness_rel_l2"]) and np.isfinite(metrics["perturbation_rel_l2"])
+    assert (tmp_path / "i" / "slowness_recovered.png").exists() and (tmp_path / "i" / "slowness_true.png").exists()

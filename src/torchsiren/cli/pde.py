@@ -6,6 +6,7 @@ import argparse
 from ..device import resolve_device
 from ..errors import TorchSirenError
 from ..problems.helmholtz import VELOCITIES, Helmholtz
+from ..problems.inverse_helmholtz import InverseHelmholtz
 from ..problems.wave import WaveEquation
 from .common import add_model_options, add_train_options, execute, is_gpu, model_spec_from_args, positive_int, \
     train_config_from_args
@@ -22,6 +23,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_model_options(h)
     add_train_options(h, "training steps (default 200 CPU / 10000 GPU)")
     h.set_defaults(handler=run_helmholtz, lr=2e-5)
+
+    v = sub.add_parser("helmholtz-inverse", help="full-waveform inversion: the medium from receiver data")
+    v.add_argument("--wavenumber", type=float, default=20.0, help="k (20)")
+    v.add_argument("--velocity", default="circle", choices=VELOCITIES, help="true medium (circle)")
+    v.add_argument("--inclusion-velocity", type=float, default=2.0, help="velocity inside square/circle (2)")
+    v.add_argument("--sources", type=int, default=5, help="sources on a ring (5)")
+    v.add_argument("--receivers", type=int, default=30, help="receivers on a ring (30)")
+    v.add_argument("--pml-width", type=float, default=0.5, help="PML width in [-1, 1] units (0.5)")
+    v.add_argument("--points", type=int, default=None, help="collocation points per step (230² GPU / 48² CPU)")
+    v.add_argument("--out", default=None, help="run folder (default runs/helmholtz-inverse-TIME)")
+    add_model_options(v)
+    add_train_options(v, "training steps (default 200 CPU / 10000 GPU)")
+    v.set_defaults(handler=run_inverse, lr=2e-5)
 
     w = sub.add_parser("wave", help="wave equation from a Gaussian initial condition")
     w.add_argument("--velocity", type=float, default=1.0, help="wave speed c (1)")
@@ -47,6 +61,21 @@ def run_helmholtz(args: argparse.Namespace) -> int:
     settings = {"wavenumber": args.wavenumber, "velocity": args.velocity, "pml_width": args.pml_width,
                 "inclusion_velocity": args.inclusion_velocity, "points": points}
     return execute(args, problem, spec, config, device, settings, f"Helmholtz (k = {args.wavenumber}, {args.velocity})")
+
+
+def run_inverse(args: argparse.Namespace) -> int:
+    device = resolve_device(args.device)
+    positive_int("--points", args.points)
+    points = args.points or (230 ** 2 if is_gpu(device) else 48 ** 2)
+    problem = InverseHelmholtz(args.wavenumber, args.sources, args.receivers, args.velocity, args.inclusion_velocity,
+                               args.pml_width, points=points, fd_nodes=255 if is_gpu(device) else 127,
+                               device=device)
+    config = train_config_from_args(args, 10_000 if is_gpu(device) else 200)
+    spec = model_spec_from_args(args, 2, problem.out_features)
+    settings = {"wavenumber": args.wavenumber, "velocity": args.velocity, "sources": args.sources,
+                "receivers": args.receivers, "inclusion_velocity": args.inclusion_velocity, "points": points}
+    return execute(args, problem, spec, config, device, settings,
+                   f"inverse Helmholtz ({args.sources} sources, {args.receivers} receivers, {args.velocity} medium)")
 
 
 def run_wave(args: argparse.Namespace) -> int:

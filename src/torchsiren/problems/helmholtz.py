@@ -33,7 +33,8 @@ class Helmholtz(Problem):
 
     def __init__(self, wavenumber: float = 20.0, velocity: str = "uniform", inclusion_velocity: float = 2.0,
                  pml_width: float = 0.5, amplitude: complex = 1 + 1j, sigma: float = 1e-4, points: int = 230 ** 2,
-                 source_points: int = 100, eval_size: int = 256, device: torch.device | str = "cpu") -> None:
+                 source_points: int = 100, eval_size: int = 256, device: torch.device | str = "cpu",
+                 center: tuple[float, float] = (0.0, 0.0)) -> None:
         if not wavenumber > 0:
             raise TorchSirenError(f"--wavenumber must be > 0, got {wavenumber}")
         if velocity not in VELOCITIES:
@@ -45,28 +46,38 @@ class Helmholtz(Problem):
         self.k, self.velocity, self.inclusion_velocity = float(wavenumber), velocity, float(inclusion_velocity)
         self.pml, self.amplitude, self.sigma = float(pml_width), complex(amplitude), float(sigma)
         self.device, self.eval_size = torch.device(device), eval_size
-        on_weight = points / 1e3  # the authors' weight of the source region relative to the rest
+        self.center = torch.tensor(center, dtype=torch.float32)
+        self.on_weight = points / 1e3  # the authors' weight of the source region relative to the rest
 
         def sample(step: int, gen: torch.Generator) -> Batch:
-            u = torch.rand(points + source_points, 2, generator=gen, device=gen.device).to(self.device)
-            coords = u[:points] * 2 - 1
-            r = 5e2 * self.sigma * u[points:, :1].sqrt()  # a disc around the source, always sampled
-            theta = 2 * math.pi * u[points:, 1:]
-            coords = torch.cat([coords, torch.cat([r * torch.cos(theta), r * torch.sin(theta)], 1)])
+            coords = torch.cat([torch.rand(points, 2, generator=gen, device=gen.device).to(self.device) * 2 - 1,
+                                self.source_disc(source_points, gen)])
             return Batch(coords, {"f": self.source(coords)})
 
         def residual(fields, batch: Batch) -> torch.Tensor:
-            hom = self.operator(batch.coords, fields.value, fields.jacobian, fields.hessian_diagonal)
-            on = batch["f"].abs() > 0
-            return torch.view_as_real(torch.where(on, on_weight * (hom - batch["f"]), hom))
+            return torch.view_as_real(self.residual(batch.coords, fields.value, fields.jacobian,
+                                                    fields.hessian_diagonal, batch["f"]))
 
         pde = Constraint("helmholtz", sample, residual, needs=("jacobian", "hessian_diagonal"), norm="l1")
         super().__init__([pde])
 
     # --- the physics ---------------------------------------------------------------------------------------
+    def source_disc(self, n: int, gen: torch.Generator) -> torch.Tensor:
+        """n points in the authors' disc of radius 5e2·σ around the source, always sampled: (n, 2)."""
+        u = torch.rand(n, 2, generator=gen, device=gen.device).to(self.device)
+        r, theta = 5e2 * self.sigma * u[:, :1].sqrt(), 2 * math.pi * u[:, 1:]
+        return torch.cat([r * torch.cos(theta), r * torch.sin(theta)], 1) + self.center.to(self.device)
+
+    def residual(self, coords: torch.Tensor, value: torch.Tensor, jac: torch.Tensor, hdiag: torch.Tensor,
+                 f: torch.Tensor, slowness: torch.Tensor | None = None) -> torch.Tensor:
+        """operator(u) − f, weighted where the source is non-zero (as the authors): complex (N,)."""
+        hom = self.operator(coords, value, jac, hdiag, slowness)
+        return torch.where(f.abs() > 0, self.on_weight * (hom - f), hom)
+
     def source(self, coords: torch.Tensor) -> torch.Tensor:
-        """amplitude · N(0, σ) density at coords (N, 2), zero where below 1e-5 (as the authors): complex (N,)."""
-        g = torch.exp(-(coords ** 2).sum(-1) / (2 * self.sigma)) / (2 * math.pi * self.sigma)
+        """amplitude · N(center, σ) density at coords (N, 2), zero below 1e-5 (as the authors): complex (N,)."""
+        d = coords - self.center.to(coords.device, coords.dtype)
+        g = torch.exp(-(d ** 2).sum(-1) / (2 * self.sigma)) / (2 * math.pi * self.sigma)
         g = torch.where(g < 1e-5, torch.zeros_like(g), g)
         return g * self.amplitude
 
@@ -90,9 +101,10 @@ class Helmholtz(Problem):
             s = ds = torch.zeros_like(c)
         return torch.complex(torch.ones_like(s), -s / self.k), torch.complex(torch.zeros_like(ds), -ds / self.k)
 
-    def operator(self, coords: torch.Tensor, value: torch.Tensor, jac: torch.Tensor, hdiag: torch.Tensor
-                 ) -> torch.Tensor:
-        """∂ₓ(A ∂ₓu) + ∂_y(B ∂_y u) + C k² m u from Φ's value (N, 2), Jacobian (N, 2, 2), Hessian diagonal (N, 2, 2)."""
+    def operator(self, coords: torch.Tensor, value: torch.Tensor, jac: torch.Tensor, hdiag: torch.Tensor,
+                 slowness: torch.Tensor | None = None) -> torch.Tensor:
+        """∂ₓ(A ∂ₓu) + ∂_y(B ∂_y u) + C k² m u from Φ's value (N, 2), Jacobian (N, 2, 2), Hessian diagonal (N, 2, 2);
+        m is the medium's squared slowness unless `slowness` (N,) gives another (the inverse problem's)."""
         u = torch.complex(value[:, 0], value[:, 1])
         ux, uy = torch.complex(jac[:, 0, 0], jac[:, 1, 0]), torch.complex(jac[:, 0, 1], jac[:, 1, 1])
         uxx, uyy = torch.complex(hdiag[:, 0, 0], hdiag[:, 1, 0]), torch.complex(hdiag[:, 0, 1], hdiag[:, 1, 1])
@@ -100,13 +112,14 @@ class Helmholtz(Problem):
         ey, dey = self._stretch(coords[:, 1])
         a, b = ey / ex, ex / ey
         da_dx, db_dy = -ey * dex / ex ** 2, -ex * dey / ey ** 2
-        return a * uxx + da_dx * ux + b * uyy + db_dy * uy + ex * ey * self.k ** 2 * self.squared_slowness(coords) * u
+        m = self.squared_slowness(coords) if slowness is None else slowness
+        return a * uxx + da_dx * ux + b * uyy + db_dy * uy + ex * ey * self.k ** 2 * m * u
 
     def closed_form(self, coords: np.ndarray) -> np.ndarray:
         """u = ¼ i · amplitude · e^(−k²σ/2) · H₀⁽²⁾(k r) for a uniform medium (complex, coords (N, 2)): the field of
         the Gaussian source outside it (its far field is the point source's times the Gaussian's transform)."""
         from scipy.special import hankel2
-        r = np.linalg.norm(coords, axis=-1)
+        r = np.linalg.norm(coords - self.center.numpy(), axis=-1)
         gaussian = math.exp(-self.k ** 2 * self.sigma / 2)
         return 0.25j * self.amplitude * gaussian * hankel2(0, self.k * np.maximum(r, 1e-6))
 
@@ -121,7 +134,7 @@ class Helmholtz(Problem):
     def _interior(self) -> tuple[np.ndarray, np.ndarray]:
         """Grid points outside the PML and away from the source (where a Gaussian of std √σ differs from a point)."""
         coords = grid((self.eval_size, self.eval_size)).numpy()
-        r = np.linalg.norm(coords, axis=-1)
+        r = np.linalg.norm(coords - self.center.numpy(), axis=-1)
         keep = (np.abs(coords) <= 1 - self.pml).all(-1) & (r > 0.05)
         return coords, keep
 
