@@ -13,28 +13,13 @@ from .common import add_model_options, add_train_options, execute, is_gpu, model
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    h = sub.add_parser("helmholtz", help="Helmholtz equation: a point source with a perfectly matched layer")
-    h.add_argument("--wavenumber", type=float, default=20.0, help="k (20)")
-    h.add_argument("--velocity", default="uniform", choices=VELOCITIES, help="medium (uniform)")
-    h.add_argument("--inclusion-velocity", type=float, default=2.0, help="velocity inside square/circle (2)")
-    h.add_argument("--pml-width", type=float, default=0.5, help="PML width in [-1, 1] units (0.5)")
-    h.add_argument("--points", type=int, default=None, help="collocation points per step (230² GPU / 64² CPU)")
-    h.add_argument("--out", default=None, help="run folder (default runs/helmholtz-TIME)")
-    add_model_options(h)
-    add_train_options(h, "training steps (default 200 CPU / 10000 GPU)")
+    h = _helmholtz_parser(sub, "helmholtz", "Helmholtz equation: a point source with a perfectly matched layer",
+                          "uniform", "64² CPU")
     h.set_defaults(handler=run_helmholtz, lr=2e-5)
-
-    v = sub.add_parser("helmholtz-inverse", help="full-waveform inversion: the medium from receiver data")
-    v.add_argument("--wavenumber", type=float, default=20.0, help="k (20)")
-    v.add_argument("--velocity", default="circle", choices=VELOCITIES, help="true medium (circle)")
-    v.add_argument("--inclusion-velocity", type=float, default=2.0, help="velocity inside square/circle (2)")
+    v = _helmholtz_parser(sub, "helmholtz-inverse", "full-waveform inversion: the medium from receiver data",
+                          "circle", "48² CPU")
     v.add_argument("--sources", type=int, default=5, help="sources on a ring (5)")
     v.add_argument("--receivers", type=int, default=30, help="receivers on a ring (30)")
-    v.add_argument("--pml-width", type=float, default=0.5, help="PML width in [-1, 1] units (0.5)")
-    v.add_argument("--points", type=int, default=None, help="collocation points per step (230² GPU / 48² CPU)")
-    v.add_argument("--out", default=None, help="run folder (default runs/helmholtz-inverse-TIME)")
-    add_model_options(v)
-    add_train_options(v, "training steps (default 200 CPU / 10000 GPU)")
     v.set_defaults(handler=run_inverse, lr=2e-5)
 
     w = sub.add_parser("wave", help="wave equation from a Gaussian initial condition")
@@ -48,6 +33,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_model_options(w)
     add_train_options(w, "training steps (default 200 CPU / 10000 GPU)")
     w.set_defaults(handler=run_wave, lr=2e-5, hidden_features=512)
+
+
+def _helmholtz_parser(sub: argparse._SubParsersAction, name: str, what: str, medium: str, cpu_points: str
+                      ) -> argparse.ArgumentParser:
+    """The options the forward and the inverse Helmholtz commands share."""
+    p = sub.add_parser(name, help=what)
+    p.add_argument("--wavenumber", type=float, default=20.0, help="k (20)")
+    p.add_argument("--velocity", default=medium, choices=VELOCITIES, help=f"(true) medium ({medium})")
+    p.add_argument("--inclusion-velocity", type=float, default=2.0, help="velocity inside square/circle (2)")
+    p.add_argument("--pml-width", type=float, default=0.5, help="PML width in [-1, 1] units (0.5)")
+    p.add_argument("--points", type=int, default=None, help=f"collocation points per step (230² GPU / {cpu_points})")
+    p.add_argument("--out", default=None, help=f"run folder (default runs/{name}-TIME)")
+    add_model_options(p)
+    add_train_options(p, "training steps (default 200 CPU / 10000 GPU)")
+    return p
 
 
 def run_helmholtz(args: argparse.Namespace) -> int:
