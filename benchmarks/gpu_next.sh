@@ -16,3 +16,5 @@ cp /tmp/hh60/metrics.json "$OUT/helmholtz_omega60.json"; cp /tmp/fwi/metrics.jso
 cp /tmp/fwi/slowness_recovered.png "$OUT/fwi_recovered.png"
 timeout 150 $ts poisson --model relu-pe --from laplacian --target-scale 1e4 --size 256 --steps 10000 --log-every 5000 \
     --device cuda --out /tmp/pl_relupe --quiet | tail -2 | tee "$OUT/laplacian_relu_pe.txt"
+timeout 200 $ts bench --workload time-to-40db fit-256 laplacian --steps 2000 --device cuda --out "$OUT/bench_next.json" \
+    2>&1 | grep -v "^\["

@@ -234,6 +234,61 @@ def video_step(points, width, steps, device, warmup, repeats, precision):
             "quality": {"measure": "same function (identical weights and loss)"}}
 
 
+def time_to_psnr(size, width, steps, device, warmup, repeats, precision):
+    """Wall clock from the start until the fit reaches 40 dB (36 dB at quick sizes), PSNR checked every 50 steps
+    (the checks count), both sides from identical weights, at most max(steps, 5000) steps."""
+    target, every, cap = (40.0 if size >= 512 else 36.0), 50, max(steps, 5000)
+    ours, ref = _pair(2, 1, width, device)
+    problem = ImageFitting(resize_longer_side(cameraman(), size), device=device)
+    coords, target_values = grid(problem.shape, device=device), problem.target
+    gen = torch.Generator(device=device).manual_seed(0)
+
+    def sync():
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
+    def race(make_step, model) -> tuple[float, int, float]:
+        sync()
+        start, value = time.perf_counter(), 0.0
+        step, done = make_step()  # done: warm-up steps already taken (they count)
+        while done < cap:
+            for _ in range(every):
+                step()
+            done += every
+            value = problem.evaluate(model)["psnr"]
+            if value >= target:
+                break
+        sync()
+        return 1000 * (time.perf_counter() - start), done, value
+
+    def ref_step():
+        opt = torch.optim.Adam(ref.parameters(), lr=1e-4)
+
+        @_under("fp32")
+        def step():
+            loss = ((ref(coords)[0] - target_values) ** 2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        return step, 0
+
+    def our_step():  # as the trainer runs it: a CUDA graph on GPUs
+        with matmul_precision(precision):
+            if device.type == "cuda":
+                replay, done = capture_step(lambda: problem.loss(ours, 0, gen),
+                                            graph_optimizer(list(ours.parameters()), 1e-4))
+                return _under(precision)(replay), done
+            step = make_step(lambda: problem.loss(ours, 0, gen), make_optimizer(ours, TrainConfig()))
+            return _under(precision)(step), 0
+
+    ms_r, steps_r, psnr_r = race(ref_step, ref.net)
+    ms_o, steps_o, psnr_o = race(our_step, ours)
+    return {"reference_ms": ms_r, "torchsiren_ms": ms_o,
+            "quality": {"target_db": target, "reference_steps": steps_r, "reference_psnr": round(psnr_r, 2),
+                        "torchsiren_steps": steps_o, "torchsiren_psnr": round(psnr_o, 2),
+                        "measure": "wall clock to the target PSNR (ms), checks every 50 steps included"}}
+
+
 # name -> (function, full size, quick size, width, quick width)
 WORKLOADS = {
     "fit-256": (fit_gray, 256, 64, 256, 256),
@@ -243,6 +298,7 @@ WORKLOADS = {
     "sdf": (sdf_step, 100_000, 2048, 256, 256),
     "grid-512": (grid_eval, 512, 32, 256, 256),
     "video": (video_step, 300_000, 4096, 1024, 256),
+    "time-to-40db": (time_to_psnr, 512, 64, 512, 256),
 }
 
 
