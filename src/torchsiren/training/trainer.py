@@ -5,7 +5,6 @@ import contextlib
 import math
 import signal
 import time
-import warnings
 from dataclasses import dataclass, field
 
 import torch
@@ -16,7 +15,8 @@ from ..errors import TrainingDiverged, TrainingInterrupted
 from ..problems.constraint import Problem
 from .checkpoint import load_checkpoint, save_checkpoint, save_model
 from .config import TrainConfig
-from .graphs import WARMUP_STEPS, capture, graph_optimizer, make_step, set_lr
+from .graphs import graph_optimizer, set_lr
+from .stepper import Stepper
 from .run_dir import RunDir
 
 
@@ -80,10 +80,9 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     device = next(model.parameters()).device
     static = getattr(problem, "static", False)
     graphed = config.cuda_graph and device.type == "cuda" and static
-    # torch.compile pays off on the CPU for full-batch fits (1.7× at 256² on 2 cores; ~10 s to compile)
+    # torch.compile pays off on the CPU for full-batch fits (1.5× at 256² on 2 cores; ~10 s to compile)
     compiled = not graphed and (config.compile == "on" or (config.compile == "auto" and device.type == "cpu"
                                                            and static and config.steps >= 1000))
-    net = _compiled(model) if compiled else model
     optimizer = graph_optimizer(list(model.parameters()), config.lr) if graphed else make_optimizer(model, config)
     generator = torch.Generator(device=device)
     generator.manual_seed(config.seed)
@@ -106,38 +105,14 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     bar = tqdm(total=config.steps, initial=step, disable=not progress, dynamic_ncols=True, unit="step",
                desc=problem.task)
     start = time.perf_counter() - wall
-    start_step = step
     loss = None
     clip = None if config.grad_clip is None else lambda: nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-    # A static problem on CUDA: a few eager steps on a side stream, then the whole step as one CUDA graph.
-    replay, warm = None, 0
-    side = torch.cuda.Stream(device) if graphed else None
+    stepper = Stepper(model, problem, optimizer, generator, clip, graphed, compiled)
     try:
         with _precision(config.precision, device), _sigint_flag() as interrupted:
             while step < config.steps:
                 set_lr(optimizer, config.lr_at(step))
-                one_step = make_step(lambda: problem.loss(net, step, generator), optimizer, clip)
-                if replay is not None:
-                    loss = replay()
-                elif side is not None and warm >= WARMUP_STEPS:
-                    torch.cuda.current_stream(device).wait_stream(side)
-                    replay = capture(one_step, optimizer)
-                    loss = replay()
-                elif side is not None:
-                    side.wait_stream(torch.cuda.current_stream(device))
-                    with torch.cuda.stream(side):
-                        loss = one_step()
-                    torch.cuda.current_stream(device).wait_stream(side)
-                    warm += 1
-                elif net is not model and step == start_step:  # the first compiled step: fall back if it fails
-                    try:
-                        loss = one_step()
-                    except Exception as err:  # no C++ compiler, unsupported op, ...: eager is always correct
-                        warnings.warn(f"torch.compile failed ({type(err).__name__}); training without it")
-                        net = model
-                        loss = make_step(lambda: problem.loss(net, step, generator), optimizer, clip)()
-                else:
-                    loss = one_step()
+                loss = stepper(step)
                 step += 1
                 bar.update(1)
                 if step % config.log_every == 0 or step == config.steps:
@@ -160,15 +135,6 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     if run is not None:
         save_model(model, run.model_file, {"step": step})
     return TrainResult(step, wall, history)
-
-
-def _compiled(model: nn.Module) -> nn.Module:
-    """torch.compile(model), or the model itself where torch.compile is unavailable."""
-    try:
-        return torch.compile(model)
-    except Exception as err:  # pragma: no cover - e.g. a Python version torch.compile does not support
-        warnings.warn(f"torch.compile unavailable ({type(err).__name__}); training without it")
-        return model
 
 
 def _check_finite(loss: torch.Tensor, step: int, run: RunDir | None) -> None:

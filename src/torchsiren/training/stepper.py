@@ -1,0 +1,67 @@
+"""How one training step runs: replayed as a CUDA graph, through torch.compile, or eagerly.
+
+The trainer asks for a step and gets the loss; which way it ran is decided once, from the problem and device:
+- CUDA and a static problem (the same batch every step): WARMUP_STEPS eager steps on a side stream, then the
+  whole step (forward, backward, clipping, Adam) captured once and replayed;
+- CPU and torch.compile wanted: the compiled model, or the eager one again if compiling fails;
+- otherwise eager.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+from ..problems.constraint import Problem
+from .graphs import WARMUP_STEPS, capture, make_step
+
+
+class Stepper:
+    def __init__(self, model: nn.Module, problem: Problem, optimizer: torch.optim.Optimizer,
+                 generator: torch.Generator, clip: Callable[[], object] | None, graphed: bool,
+                 compiled: bool) -> None:
+        self.model, self.problem, self.optimizer, self.generator, self.clip = model, problem, optimizer, generator, clip
+        self.device = next(model.parameters()).device
+        self.net = _compiled(model) if compiled else model
+        self.side = torch.cuda.Stream(self.device) if graphed else None
+        self.replay: Callable[[], torch.Tensor] | None = None
+        self.warm, self.untried = 0, compiled
+
+    def _eager(self, step: int) -> Callable[[], torch.Tensor]:
+        return make_step(lambda: self.problem.loss(self.net, step, self.generator), self.optimizer, self.clip)
+
+    def __call__(self, step: int) -> torch.Tensor:
+        """Take training step `step` (0-based) and return its loss."""
+        if self.replay is not None:
+            return self.replay()
+        if self.side is not None:
+            current = torch.cuda.current_stream(self.device)
+            if self.warm >= WARMUP_STEPS:
+                current.wait_stream(self.side)
+                self.replay = capture(self._eager(step), self.optimizer)
+                return self.replay()
+            self.side.wait_stream(current)
+            with torch.cuda.stream(self.side):
+                loss = self._eager(step)()
+            current.wait_stream(self.side)
+            self.warm += 1
+            return loss
+        if self.untried:  # the first compiled step compiles: fall back to eager if that fails
+            self.untried = False
+            try:
+                return self._eager(step)()
+            except Exception as err:  # no C++ compiler, an unsupported op, ...: eager is always correct
+                warnings.warn(f"torch.compile failed ({type(err).__name__}); training without it")
+                self.net = self.model
+        return self._eager(step)()
+
+
+def _compiled(model: nn.Module) -> nn.Module:
+    """torch.compile(model), or the model itself where torch.compile is unavailable."""
+    try:
+        return torch.compile(model)
+    except Exception as err:  # pragma: no cover - e.g. a Python version torch.compile does not support
+        warnings.warn(f"torch.compile unavailable ({type(err).__name__}); training without it")
+        return model
