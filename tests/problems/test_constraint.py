@@ -3,7 +3,7 @@ import math
 
 import torch
 
-from torchsiren import Constraint, Problem, Siren, TrainConfig, grid_sampler, train, uniform_sampler
+from torchsiren import Constraint, ImageFitting, Problem, Siren, TrainConfig, grid_sampler, train, uniform_sampler
 
 
 def test_a_user_written_boundary_value_problem_reaches_the_closed_form():
@@ -35,3 +35,13 @@ def test_schedule_switches_a_constraint_off():
     gen = torch.Generator()
     assert c.loss(model, 0, gen).item() == 0 and calls == []
     assert c.loss(model, 2, gen).item() > 0 and calls == [2]
+
+
+def test_a_problem_is_static_when_every_domain_is_taken_whole_without_schedule(small_image):
+    """What decides CUDA-graph replay: derived from the constraints, not declared by each problem."""
+    from torchsiren.problems.helmholtz import Helmholtz
+    assert ImageFitting(small_image).static
+    assert not ImageFitting(small_image, batch_size=100).static
+    assert not Helmholtz(points=64).static  # resampled every step
+    c = ImageFitting(small_image).constraints[0]
+    assert not Problem([Constraint("fit", c.sampler, c.residual, schedule=lambda step: 1.0)]).static

@@ -2,7 +2,6 @@
 reference-style code and of torchsiren from identical weights, and reports the quality each reaches."""
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable
 
@@ -11,6 +10,7 @@ import torch
 
 from ..data import astronaut, cameraman, grid, grid_chunks, resize_longer_side
 from ..derivatives import evaluate
+from ..kernels.dispatch import float32_matmuls
 from ..device import device_name
 from ..models import Siren
 from ..problems import ImageFitting
@@ -20,15 +20,9 @@ from ..training import TrainConfig
 from .reference import RefSiren, ref_gradient, ref_laplace
 
 
-@contextlib.contextmanager
 def matmul_precision(precision: str):
     """float32 matmuls exact ("fp32") or on TF32 tensor cores ("tf32") inside the block, torch's switch restored."""
-    old = torch.get_float32_matmul_precision()
-    torch.set_float32_matmul_precision("highest" if precision == "fp32" else "high")
-    try:
-        yield
-    finally:
-        torch.set_float32_matmul_precision(old)
+    return float32_matmuls("highest" if precision == "fp32" else "high")
 
 
 def median_ms(fn: Callable[[], None], device: torch.device, warmup: int, repeats: int) -> float:
@@ -64,41 +58,45 @@ def _mlp_flops(points: int, in_f: int, width: int, out_f: int, layers: int = 3) 
     return 3 * 2 * points * (in_f * width + layers * width * width + width * out_f)
 
 
+def _ref_fit_step(ref: RefSiren, coords: torch.Tensor, target: torch.Tensor) -> Callable[[], None]:
+    """One full-batch MSE step of the reference-style code: Adam 1e-4, exact fp32."""
+    opt = torch.optim.Adam(ref.parameters(), lr=1e-4)
+
+    @_under("fp32")
+    def step():
+        loss = ((ref(coords)[0] - target) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return step
+
+
+def _our_step(loss_fn: Callable[[], torch.Tensor], model: torch.nn.Module, device: torch.device, precision: str,
+              graph: bool = True) -> tuple[Callable[[], object], int]:
+    """torchsiren's step as the trainer runs it: the whole step replayed as a CUDA graph on GPUs when the batch is
+    static (`graph`), else eager with the trainer's Adam. Returns (step, steps already taken to warm up)."""
+    with matmul_precision(precision):
+        if device.type == "cuda" and graph:
+            step, done = capture_step(loss_fn, graph_optimizer(list(model.parameters()), 1e-4))
+        else:
+            step, done = make_step(loss_fn, make_optimizer(model, TrainConfig(lr=1e-4))), 0
+    return _under(precision)(step), done
+
+
 def _fit(image: np.ndarray, width: int, steps: int, device: torch.device, warmup: int, repeats: int,
          precision: str) -> dict:
     ours, ref = _pair(2, image.shape[2], width, device)
     problem = ImageFitting(image, device=device)
-    coords, target = grid(image.shape[:2], device=device), problem.target
-    opt_r = torch.optim.Adam(ref.parameters(), lr=1e-4)
+    coords = grid(image.shape[:2], device=device)
     gen = torch.Generator(device=device).manual_seed(0)
-
-    @_under("fp32")
-    def step_ref():
-        out, _ = ref(coords)
-        loss = ((out - target) ** 2).mean()
-        opt_r.zero_grad()
-        loss.backward()
-        opt_r.step()
-
+    step_ref = _ref_fit_step(ref, coords, problem.target)
     quality = {}
     for _ in range(steps):
         step_ref()
     quality["reference_psnr"] = round(problem.evaluate(ref.net)["psnr"], 2)
-    with matmul_precision(precision):
-        if device.type == "cuda":  # the whole step as one CUDA graph (shapes are static)
-            opt_o = graph_optimizer(list(ours.parameters()), 1e-4)
-            step_ours, done = capture_step(lambda: problem.loss(ours, 0, gen), opt_o)
-        else:
-            opt_o, done = make_optimizer(ours, TrainConfig(lr=1e-4)), 0
-
-            def step_ours():
-                loss = problem.loss(ours, 0, gen)
-                opt_o.zero_grad(set_to_none=True)
-                loss.backward()
-                opt_o.step()
-        for _ in range(steps - done):
-            step_ours()
-    step_ours = _under(precision)(step_ours)
+    step_ours, done = _our_step(lambda: problem.loss(ours, 0, gen), ours, device, precision)
+    for _ in range(steps - done):
+        step_ours()
     quality["torchsiren_psnr"] = round(problem.evaluate(ours)["psnr"], 2)
     ms_r, ms_o = median_ms(step_ref, device, warmup, repeats), median_ms(step_ours, device, warmup, repeats)
     flops = _mlp_flops(coords.shape[0], 2, width, image.shape[2])
@@ -171,12 +169,7 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
     del mine
     # Full-grid Poisson problems are static, so the trainer replays them as CUDA graphs; SDF batches are
     # resampled every step, so that workload stays eager (as it trains).
-    if device.type == "cuda" and kind != "sdf":
-        with matmul_precision(precision):
-            step_ours, _ = capture_step(loss_ours, graph_optimizer(list(ours.parameters()), 1e-4))
-    else:
-        step_ours = make_step(loss_ours, torch.optim.Adam(ours.parameters(), 1e-4))
-    step_ours = _under(precision)(step_ours)
+    step_ours, _ = _our_step(loss_ours, ours, device, precision, graph=kind != "sdf")
 
     ms_r, ms_o = median_ms(step_ref, device, warmup, repeats), median_ms(step_ours, device, warmup, repeats)
     return {"reference_ms": ms_r, "torchsiren_ms": ms_o,
@@ -240,8 +233,7 @@ def time_to_psnr(size, width, steps, device, warmup, repeats, precision):
     target, every, cap = (40.0 if size >= 512 else 36.0), 50, max(steps, 5000)
     ours, ref = _pair(2, 1, width, device)
     problem = ImageFitting(resize_longer_side(cameraman(), size), device=device)
-    coords, target_values = grid(problem.shape, device=device), problem.target
-    gen = torch.Generator(device=device).manual_seed(0)
+    coords, gen = grid(problem.shape, device=device), torch.Generator(device=device).manual_seed(0)
 
     def sync():
         if device.type == "cuda":
@@ -261,28 +253,8 @@ def time_to_psnr(size, width, steps, device, warmup, repeats, precision):
         sync()
         return 1000 * (time.perf_counter() - start), done, value
 
-    def ref_step():
-        opt = torch.optim.Adam(ref.parameters(), lr=1e-4)
-
-        @_under("fp32")
-        def step():
-            loss = ((ref(coords)[0] - target_values) ** 2).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        return step, 0
-
-    def our_step():  # as the trainer runs it: a CUDA graph on GPUs
-        with matmul_precision(precision):
-            if device.type == "cuda":
-                replay, done = capture_step(lambda: problem.loss(ours, 0, gen),
-                                            graph_optimizer(list(ours.parameters()), 1e-4))
-                return _under(precision)(replay), done
-            step = make_step(lambda: problem.loss(ours, 0, gen), make_optimizer(ours, TrainConfig()))
-            return _under(precision)(step), 0
-
-    ms_r, steps_r, psnr_r = race(ref_step, ref.net)
-    ms_o, steps_o, psnr_o = race(our_step, ours)
+    ms_r, steps_r, psnr_r = race(lambda: (_ref_fit_step(ref, coords, problem.target), 0), ref.net)
+    ms_o, steps_o, psnr_o = race(lambda: _our_step(lambda: problem.loss(ours, 0, gen), ours, device, precision), ours)
     return {"reference_ms": ms_r, "torchsiren_ms": ms_o,
             "quality": {"target_db": target, "reference_steps": steps_r, "reference_psnr": round(psnr_r, 2),
                         "torchsiren_steps": steps_o, "torchsiren_psnr": round(psnr_o, 2),

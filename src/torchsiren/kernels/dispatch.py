@@ -87,6 +87,18 @@ def check_implementation(implementation: str) -> str:
     return implementation
 
 
+@contextlib.contextmanager
+def float32_matmuls(level: str):
+    """torch.set_float32_matmul_precision(level) inside the block ("highest": exact, "high": TF32), restored
+    after."""
+    old = torch.get_float32_matmul_precision()
+    torch.set_float32_matmul_precision(level)
+    try:
+        yield
+    finally:
+        torch.set_float32_matmul_precision(old)
+
+
 def matmul_precision(device: torch.device) -> str:
     """The kernels' matmul operands, following torch's own switches: "bf16" under bf16 autocast, "tf32" when
     torch allows TF32 matmuls, else "ieee" (exact float32). Accumulation is float32 in every case."""

@@ -120,6 +120,14 @@ def jet_reference(z: torch.Tensor, bias: torch.Tensor, d: int) -> torch.Tensor:
     return torch.cat(rows, dim=1)
 
 
+def _differentiable_backward(ctx, z: torch.Tensor, bias: torch.Tensor, grad_h: torch.Tensor) -> tuple:
+    """The backward of either jet Function under create_graph=True: autograd through jet_reference on the saved
+    inputs, so the gradients stay connected to the graph for the double backward."""
+    wanted = [t for t, need in zip((z, bias), ctx.needs_input_grad[:2]) if need]
+    grads = iter(torch.autograd.grad(jet_reference(z, bias, ctx.d), wanted, grad_h, create_graph=True))
+    return tuple(next(grads) if need else None for need in ctx.needs_input_grad[:2]) + (None,)
+
+
 class _SineJet(torch.autograd.Function):
     @staticmethod
     def forward(ctx, z: torch.Tensor, bias: torch.Tensor, d: int) -> torch.Tensor:
@@ -134,10 +142,8 @@ class _SineJet(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_h: torch.Tensor):
         z, bias = ctx.saved_tensors
-        if torch.is_grad_enabled():  # create_graph=True: differentiate the PyTorch form, keeping the graph
-            wanted = [t for t, need in zip((z, bias), ctx.needs_input_grad[:2]) if need]
-            grads = iter(torch.autograd.grad(jet_reference(z, bias, ctx.d), wanted, grad_h, create_graph=True))
-            return tuple(next(grads) if need else None for need in ctx.needs_input_grad[:2]) + (None,)
+        if torch.is_grad_enabled():  # create_graph=True: a double backward follows
+            return _differentiable_backward(ctx, z, bias, grad_h)
         grad_h = grad_h.contiguous()
         npts, p, f = z.shape
         gz = torch.empty_like(z)
@@ -193,9 +199,7 @@ class _TorchJet(torch.autograd.Function):
     def backward(ctx, grad_h: torch.Tensor):
         z, bias = ctx.saved_tensors
         if torch.is_grad_enabled():
-            wanted = [t for t, need in zip((z, bias), ctx.needs_input_grad[:2]) if need]
-            grads = iter(torch.autograd.grad(jet_reference(z, bias, ctx.d), wanted, grad_h, create_graph=True))
-            return tuple(next(grads) if need else None for need in ctx.needs_input_grad[:2]) + (None,)
+            return _differentiable_backward(ctx, z, bias, grad_h)
         gz = _jet_torch_backward(z, bias, grad_h, ctx.d, ctx.second)
         return gz, (gz[:, 0].sum(0) if ctx.needs_input_grad[1] else None), None
 

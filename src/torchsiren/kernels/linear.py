@@ -12,7 +12,7 @@ import contextlib
 
 import torch
 
-from .dispatch import interpreting, matmul_precision
+from .dispatch import float32_matmuls, interpreting, matmul_precision
 
 try:
     import triton
@@ -85,23 +85,10 @@ _CHOICE: dict[tuple, str] = {}
 FORCE: str | None = None
 
 
-@contextlib.contextmanager
-def _exact_fp32(on: bool):
-    """Exact float32 cuBLAS matmuls inside the block when `on` (torch's switch restored after)."""
-    if not on:
-        yield
-        return
-    old = torch.get_float32_matmul_precision()
-    torch.set_float32_matmul_precision("highest")
-    try:
-        yield
-    finally:
-        torch.set_float32_matmul_precision(old)
-
-
 def _split(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
            ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    with _exact_fp32(x.shape[1] < SMALL_K):  # a first layer's argument stays exact float32
+    exact = float32_matmuls("highest") if x.shape[1] < SMALL_K else contextlib.nullcontext()
+    with exact:  # a first layer's argument stays exact float32
         y = torch.addmm(bias, x, weight.T) if bias is not None else x @ weight.T  # cuBLAS, torch's TF32 switch
     d = torch.empty_like(y) if store_d else y
     numel, block = y.numel(), 1024

@@ -72,11 +72,15 @@ class Problem:
 
     task: str = "custom"
     headline: str | None = None  # the metric the progress bar shows next to the loss (e.g. "psnr")
-    static: bool = False  # True when loss() does the same work every step (no sampling, no schedule)
-
     def __init__(self, constraints: list[Constraint], derivative_method: str = "auto") -> None:
         self.constraints = constraints
         self.derivative_method = derivative_method
+
+    @property
+    def static(self) -> bool:
+        """True when loss() does the same work every step: every domain is a fixed point set taken whole and no
+        weight follows a schedule (so the trainer may replay the step as a CUDA graph)."""
+        return all(getattr(c.sampler, "static", False) and c.schedule is None for c in self.constraints)
 
     def loss(self, model: nn.Module, step: int, generator: torch.Generator) -> torch.Tensor:
         return sum(c.loss(model, step, generator, self.derivative_method) for c in self.constraints)
@@ -103,6 +107,7 @@ def grid_sampler(coords: torch.Tensor, data: dict[str, torch.Tensor], batch_size
         idx = idx.to(coords.device)
         return Batch(coords[idx], {k: v[idx] for k, v in data.items()})
 
+    sample.static = batch_size is None or batch_size >= n  # the same batch every step
     return sample
 
 

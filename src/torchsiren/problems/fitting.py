@@ -42,7 +42,6 @@ class ImageFitting(Problem):
         fit = Constraint("fit", grid_sampler(coords, {"f": self.target}, batch_size),
                          residual=lambda fields, batch: fields.value - batch["f"], needs=("value",), norm="mse")
         super().__init__([fit])
-        self.static = batch_size is None or batch_size >= coords.shape[0]  # same batch every step: CUDA graphs
 
     def predict(self, model: nn.Module) -> np.ndarray:
         """The fitted image (H, W, C) in [0, 1] (clipped)."""

@@ -108,7 +108,6 @@ class PoissonReconstruction(_GradientDomain):
             c = Constraint("laplacian", grid_sampler(self.coords, {"l": lap}, batch_size),
                            residual=lambda f, b: f.laplacian - b["l"], needs=("laplacian",), norm="mse")
         super().__init__([c])
-        self.static = batch_size is None or batch_size >= self.coords.shape[0]  # full grid: CUDA graphs
 
     def harmonic_psnr(self, model: nn.Module | None) -> float:
         """PSNR after fitting a·Φ + (1, x, y, xy, x² - y²) per channel: a diagnostic for Laplacian supervision,
@@ -185,7 +184,6 @@ class PoissonEditing(_GradientDomain):
         c = Constraint("gradient", grid_sampler(self.coords, {"g": g_t}),
                        residual=lambda f, b: f.jacobian - b["g"], needs=("jacobian",), norm="l2")
         super().__init__([c])
-        self.static = True
 
     def composite(self, model: nn.Module) -> np.ndarray:
         """Φ aligned (scale and offset) to the background outside the mask: (H, W, C) in [0, 1]."""

@@ -2,7 +2,7 @@
 
 At 256² a SIREN step launches a few dozen kernels of tens of microseconds each, so Python, autograd and launch
 overhead are a large part of it; a replay costs one launch. Shapes must not change between steps (full-batch
-fitting), which is why the trainer only uses it for problems that say their batch is static.
+fitting), which is why the trainer only uses it for problems whose batch is static (Problem.static).
 """
 from __future__ import annotations
 
@@ -57,15 +57,22 @@ def make_step(loss_fn: Callable[[], torch.Tensor], optimizer: torch.optim.Optimi
     return step
 
 
+def on_side_stream(step_fn: Callable[[], torch.Tensor], stream: torch.cuda.Stream) -> torch.Tensor:
+    """One eager step on `stream` (warm-up before a capture must not run on the default stream), ordered
+    after and before the current stream's work."""
+    current = torch.cuda.current_stream(stream.device)
+    stream.wait_stream(current)
+    with torch.cuda.stream(stream):
+        loss = step_fn()
+    current.wait_stream(stream)
+    return loss
+
+
 def capture_step(loss_fn: Callable[[], torch.Tensor], optimizer: torch.optim.Optimizer,
                  warmup: int = WARMUP_STEPS) -> tuple[Callable[[], torch.Tensor], int]:
     """Run `warmup` real steps eagerly on a side stream, then capture one. Returns (replay, warmup): the
     warm-up steps are real optimizer steps, which callers count."""
-    step = make_step(loss_fn, optimizer)
-    stream = torch.cuda.Stream()
-    stream.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(stream):
-        for _ in range(warmup):
-            step()
-    torch.cuda.current_stream().wait_stream(stream)
+    step, stream = make_step(loss_fn, optimizer), torch.cuda.Stream()
+    for _ in range(warmup):
+        on_side_stream(step, stream)
     return capture(step, optimizer), warmup

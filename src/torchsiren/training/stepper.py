@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from ..problems.constraint import Problem
-from .graphs import WARMUP_STEPS, capture, make_step
+from .graphs import WARMUP_STEPS, capture, make_step, on_side_stream
 
 
 class Stepper:
@@ -37,17 +37,11 @@ class Stepper:
         if self.replay is not None:
             return self.replay()
         if self.side is not None:
-            current = torch.cuda.current_stream(self.device)
             if self.warm >= WARMUP_STEPS:
-                current.wait_stream(self.side)
                 self.replay = capture(self._eager(step), self.optimizer)
                 return self.replay()
-            self.side.wait_stream(current)
-            with torch.cuda.stream(self.side):
-                loss = self._eager(step)()
-            current.wait_stream(self.side)
             self.warm += 1
-            return loss
+            return on_side_stream(self._eager(step), self.side)
         if self.untried:  # the first compiled step compiles: fall back to eager if that fails
             self.untried = False
             try:
