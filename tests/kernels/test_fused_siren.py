@@ -89,3 +89,21 @@ def test_auto_uses_plain_torch_on_cpu(monkeypatch):
     monkeypatch.setattr(siren_module, "sine_linear", lambda *a: (_ for _ in ()).throw(AssertionError("fused")))
     x = torch.rand(4, 2)
     assert Siren(2, 1, 16, 1)(x).shape == (4, 1)  # would raise if auto picked the kernel for a CPU tensor
+
+
+def test_operand_precision_follows_torch_switches_old_and_new():
+    """The trainer's TF32 block and a user's legacy flag both reach the kernels, and restoring never mixes the two
+    APIs (torch 2.11 raises when the global switch is read after such a mix)."""
+    cuda = torch.device("cuda")
+    before = torch.backends.cuda.matmul.allow_tf32
+    try:
+        with dispatch.float32_matmuls("high"):
+            assert dispatch.matmul_precision(cuda) == "tf32"
+            with dispatch.float32_matmuls("highest"):
+                assert dispatch.matmul_precision(cuda) == "ieee"
+            assert dispatch.matmul_precision(cuda) == "tf32"
+        assert dispatch.matmul_precision(cuda) == "ieee"
+        torch.backends.cuda.matmul.allow_tf32 = True
+        assert dispatch.matmul_precision(cuda) == "tf32"
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = before

@@ -65,7 +65,8 @@ def test_short_training_lowers_the_residual_and_reports():
 
 
 @pytest.mark.parametrize("kwargs,match", [({"wavenumber": 0}, "wavenumber"), ({"inclusion_velocity": -1}, "velocity"),
-                                          ({"pml_width": 1.0}, "PML width"), ({"velocity": "marble"}, "velocity")])
+                                          ({"pml_width": 1.0}, "PML width"), ({"velocity": "marble"}, "velocity"),
+                                          ({"norm": "l3"}, "norm")])
 def test_bad_settings(kwargs, match):
     with pytest.raises(TorchSirenError, match=match):
         Helmholtz(**kwargs)
@@ -106,3 +107,29 @@ def test_inverse_problem_records_the_forward_field_and_trains():
     before = problem.loss(model, 0, gen).item()
     result = train(model, problem, TrainConfig(steps=30, lr=1e-3, log_every=30), progress=False)
     assert result.last["loss"] < before and np.isfinite(result.last["slowness_rel_l2"])
+
+
+def test_least_squares_residual_keeps_the_authors_relative_source_weight():
+    """Under --norm l2 the source rows carry √(points/1e3), so their squared weight is the authors' L1 weight."""
+    l1, l2 = Helmholtz(points=4000), Helmholtz(points=4000, norm="l2")
+    assert l1.on_weight == pytest.approx(4.0) and l2.on_weight == pytest.approx(2.0)
+    assert l2.constraints[0].norm == "l2"
+
+
+def test_medium_warmup_keeps_the_medium_out_of_the_equation():
+    """During the warm-up the medium channel gets no gradient from the equation; after it, it does."""
+    from torchsiren.problems.inverse_helmholtz import InverseHelmholtz
+    problem = InverseHelmholtz(sources=1, receivers=4, velocity="uniform", points=128, fd_nodes=63, eval_size=16,
+                               medium_warmup=5)
+    torch.manual_seed(0)
+    model = Siren(2, problem.out_features, hidden_features=16, hidden_layers=1)
+    medium_row = model.net[-1].weight  # the last linear layer; its last row makes the medium
+
+    def medium_grad(step: int) -> float:
+        model.zero_grad()
+        problem.constraints[0].loss(model, step, torch.Generator().manual_seed(0)).backward()
+        return medium_row.grad[-1].abs().sum().item()
+
+    assert medium_grad(0) == 0 and medium_grad(5) > 0
+    with pytest.raises(TorchSirenError, match="medium-warmup"):
+        InverseHelmholtz(medium_warmup=-1, fd_nodes=31)

@@ -15,11 +15,17 @@ from .common import add_model_options, add_train_options, execute, is_gpu, model
 def add_parser(sub: argparse._SubParsersAction) -> None:
     h = _helmholtz_parser(sub, "helmholtz", "Helmholtz equation: a point source with a perfectly matched layer",
                           "uniform", "64² CPU")
+    h.add_argument("--source-points", type=int, default=100,
+                   help="points sampled in the source's disc each step (100, as the authors)")
+    h.add_argument("--norm", default="l1", choices=("l1", "l2"),
+                   help="norm of the residual: l1 (the authors') or l2 (least squares)")
     h.set_defaults(handler=run_helmholtz, lr=2e-5)
     v = _helmholtz_parser(sub, "helmholtz-inverse", "full-waveform inversion: the medium from receiver data",
                           "circle", "48² CPU")
     v.add_argument("--sources", type=int, default=5, help="sources on a ring (5)")
     v.add_argument("--receivers", type=int, default=30, help="receivers on a ring (30)")
+    v.add_argument("--medium-warmup", type=int, default=0,
+                   help="steps that fit the fields in the background medium before the medium is learnt (0)")
     v.set_defaults(handler=run_inverse, lr=2e-5)
 
     w = sub.add_parser("wave", help="wave equation from a Gaussian initial condition")
@@ -53,13 +59,15 @@ def _helmholtz_parser(sub: argparse._SubParsersAction, name: str, what: str, med
 def run_helmholtz(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     positive_int("--points", args.points)
+    positive_int("--source-points", args.source_points)
     points = args.points or (230 ** 2 if is_gpu(device) else 64 ** 2)
     problem = Helmholtz(args.wavenumber, args.velocity, args.inclusion_velocity, args.pml_width, points=points,
-                        device=device)
+                        source_points=args.source_points, device=device, norm=args.norm)
     config = train_config_from_args(args, 10_000 if is_gpu(device) else 200)
     spec = model_spec_from_args(args, 2, 2)
     settings = {"wavenumber": args.wavenumber, "velocity": args.velocity, "pml_width": args.pml_width,
-                "inclusion_velocity": args.inclusion_velocity, "points": points}
+                "inclusion_velocity": args.inclusion_velocity, "points": points, "source_points": args.source_points,
+                "norm": args.norm}
     return execute(args, problem, spec, config, device, settings, f"Helmholtz (k = {args.wavenumber}, {args.velocity})")
 
 
@@ -69,11 +77,12 @@ def run_inverse(args: argparse.Namespace) -> int:
     points = args.points or (230 ** 2 if is_gpu(device) else 48 ** 2)
     problem = InverseHelmholtz(args.wavenumber, args.sources, args.receivers, args.velocity, args.inclusion_velocity,
                                args.pml_width, points=points, fd_nodes=255 if is_gpu(device) else 127,
-                               device=device)
+                               medium_warmup=args.medium_warmup, device=device)
     config = train_config_from_args(args, 10_000 if is_gpu(device) else 200)
     spec = model_spec_from_args(args, 2, problem.out_features)
     settings = {"wavenumber": args.wavenumber, "velocity": args.velocity, "sources": args.sources,
-                "receivers": args.receivers, "inclusion_velocity": args.inclusion_velocity, "points": points}
+                "receivers": args.receivers, "inclusion_velocity": args.inclusion_velocity, "points": points,
+                "medium_warmup": args.medium_warmup}
     return execute(args, problem, spec, config, device, settings,
                    f"inverse Helmholtz ({args.sources} sources, {args.receivers} receivers, {args.velocity} medium)")
 

@@ -89,9 +89,18 @@ def check_implementation(implementation: str) -> str:
 
 @contextlib.contextmanager
 def float32_matmuls(level: str):
-    """torch.set_float32_matmul_precision(level) inside the block ("highest": exact, "high": TF32), restored
-    after."""
-    old = torch.get_float32_matmul_precision()
+    """CUDA float32 matmuls exact ("highest") or on TF32 tensor cores ("high") inside the block, restored after.
+    Uses torch's per-backend switch where it exists (torch >= 2.9), which never mixes with the legacy flags."""
+    matmul = torch.backends.cuda.matmul
+    if hasattr(matmul, "fp32_precision"):
+        old = matmul.fp32_precision
+        matmul.fp32_precision = "ieee" if level == "highest" else "tf32"
+        try:
+            yield
+        finally:
+            matmul.fp32_precision = old
+        return
+    old = torch.get_float32_matmul_precision()  # pragma: no cover - torch < 2.9
     torch.set_float32_matmul_precision(level)
     try:
         yield
@@ -107,5 +116,18 @@ def matmul_precision(device: torch.device) -> str:
             return "bf16"
     except (AttributeError, TypeError):  # pragma: no cover - torch < 2.4
         pass
-    tf32 = torch.backends.cuda.matmul.allow_tf32 or torch.get_float32_matmul_precision() != "highest"
-    return "tf32" if tf32 else "ieee"
+    return "tf32" if _tf32_allowed() else "ieee"
+
+
+def _tf32_allowed() -> bool:
+    """Whether torch lets CUDA float32 matmuls use TF32. The per-backend switch (torch >= 2.9) wins; reading the
+    global one raises on torch 2.11 once old and new APIs were mixed, so it is read last and only if needed."""
+    backend = getattr(torch.backends.cuda.matmul, "fp32_precision", "none")
+    if backend in ("tf32", "ieee"):
+        return backend == "tf32"
+    if torch.backends.cuda.matmul.allow_tf32:
+        return True
+    try:
+        return torch.get_float32_matmul_precision() != "highest"
+    except RuntimeError:  # pragma: no cover - mixed APIs on torch 2.11
+        return False

@@ -34,20 +34,23 @@ class Helmholtz(Problem):
     def __init__(self, wavenumber: float = 20.0, velocity: str = "uniform", inclusion_velocity: float = 2.0,
                  pml_width: float = 0.5, amplitude: complex = 1 + 1j, sigma: float = 1e-4, points: int = 230 ** 2,
                  source_points: int = 100, eval_size: int = 256, device: torch.device | str = "cpu",
-                 center: tuple[float, float] = (0.0, 0.0)) -> None:
+                 center: tuple[float, float] = (0.0, 0.0), norm: str = "l1") -> None:
         if not wavenumber > 0:
             raise TorchSirenError(f"--wavenumber must be > 0, got {wavenumber}")
         if velocity not in VELOCITIES:
             raise TorchSirenError(f"--velocity must be one of {', '.join(VELOCITIES)}, got {velocity!r}")
         if not inclusion_velocity > 0:
             raise TorchSirenError(f"--inclusion-velocity must be > 0, got {inclusion_velocity}")
+        if norm not in ("l1", "l2"):
+            raise TorchSirenError(f"--norm must be l1 or l2, got {norm!r}")
         if not 0 <= pml_width < 1:
             raise TorchSirenError(f"PML width {pml_width} leaves no domain inside [-1, 1]; use 0 <= --pml-width < 1")
         self.k, self.velocity, self.inclusion_velocity = float(wavenumber), velocity, float(inclusion_velocity)
         self.pml, self.amplitude, self.sigma = float(pml_width), complex(amplitude), float(sigma)
         self.device, self.eval_size = torch.device(device), eval_size
         self.center = torch.tensor(center, dtype=torch.float32)
-        self.on_weight = points / 1e3  # the authors' weight of the source region relative to the rest
+        # the authors' weight of the source region relative to the rest (L1); under L2 its square is that weight
+        self.on_weight = points / 1e3 if norm == "l1" else math.sqrt(points / 1e3)
 
         def sample(step: int, gen: torch.Generator) -> Batch:
             coords = torch.cat([torch.rand(points, 2, generator=gen, device=gen.device).to(self.device) * 2 - 1,
@@ -58,7 +61,7 @@ class Helmholtz(Problem):
             return torch.view_as_real(self.residual(batch.coords, fields.value, fields.jacobian,
                                                     fields.hessian_diagonal, batch["f"]))
 
-        pde = Constraint("helmholtz", sample, residual, needs=("jacobian", "hessian_diagonal"), norm="l1")
+        pde = Constraint("helmholtz", sample, residual, needs=("jacobian", "hessian_diagonal"), norm=norm)
         super().__init__([pde])
 
     # --- the physics ---------------------------------------------------------------------------------------

@@ -34,10 +34,12 @@ class InverseHelmholtz(Problem):
 
     def __init__(self, wavenumber: float = 20.0, sources: int = 5, receivers: int = 30, velocity: str = "circle",
                  inclusion_velocity: float = 2.0, pml_width: float = 0.5, points: int = 230 ** 2,
-                 data_weight: float = 1e3, fd_nodes: int = 255, eval_size: int = 128,
+                 data_weight: float = 1e3, fd_nodes: int = 255, eval_size: int = 128, medium_warmup: int = 0,
                  device: torch.device | str = "cpu") -> None:
         if sources < 1 or receivers < 1:
             raise TorchSirenError(f"--sources and --receivers must be >= 1, got {sources} and {receivers}")
+        if medium_warmup < 0:
+            raise TorchSirenError(f"--medium-warmup must be >= 0, got {medium_warmup}")
         inner = 1 - pml_width
         self.sources, self.receivers = ring(sources, 0.8 * inner), ring(receivers, 0.9 * inner, math.pi / receivers)
         self.forward = [Helmholtz(wavenumber, velocity, inclusion_velocity, pml_width, points=points,
@@ -51,10 +53,12 @@ class InverseHelmholtz(Problem):
             parts = [torch.rand(points, 2, generator=gen, device=gen.device).to(self.device) * 2 - 1]
             parts += [h.source_disc(100, gen) for h in self.forward]
             coords = torch.cat(parts)
-            return Batch(coords, {f"f{i}": h.source(coords) for i, h in enumerate(self.forward)})
+            free = torch.tensor(float(step >= medium_warmup), device=self.device)
+            return Batch(coords, {"medium_free": free} | {f"f{i}": h.source(coords) for i, h in enumerate(self.forward)})
 
         def pde(fields, batch: Batch) -> torch.Tensor:
-            m = 1 + fields.value[:, -1]
+            # the first `medium_warmup` steps fit the fields in the background medium (m = 1) before m may move
+            m = 1 + fields.value[:, -1] * batch["medium_free"]
             out = [h.residual(batch.coords, fields.value[:, 2 * i:2 * i + 2], fields.jacobian[:, 2 * i:2 * i + 2],
                               fields.hessian_diagonal[:, 2 * i:2 * i + 2], batch[f"f{i}"], slowness=m)
                    for i, h in enumerate(self.forward)]

@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 
 from ..errors import TrainingDiverged, TrainingInterrupted
 from ..problems.constraint import Problem
+from ..kernels.dispatch import float32_matmuls
 from .checkpoint import load_checkpoint, save_checkpoint, save_model
 from .config import TrainConfig
 from .graphs import graph_optimizer, set_lr
@@ -34,16 +35,11 @@ class TrainResult:
 @contextlib.contextmanager
 def _precision(precision: str, device: torch.device):
     """TF32 matmuls or bf16 autocast for the duration of training; fp32 leaves everything as it is."""
-    old_tf32 = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
-    if precision == "tf32":
-        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    tf32 = float32_matmuls("high") if precision == "tf32" else contextlib.nullcontext()
     autocast = (torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16"
                 else contextlib.nullcontext())
-    try:
-        with autocast:
-            yield
-    finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = old_tf32
+    with tf32, autocast:
+        yield
 
 
 @contextlib.contextmanager
