@@ -2,6 +2,7 @@
 reference-style code and of torchsiren from identical weights, and reports the quality each reaches."""
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 
@@ -249,8 +250,7 @@ def time_to_psnr(size, width, steps, device, warmup, repeats, precision):
     recipe alone buys), and torchsiren with FAST_RECIPE (fused kernels, CUDA graph, `precision`)."""
     target, every = (40.0 if size >= 512 else 36.0), 50
     ours, ref = _pair(2, 1, width, device)
-    ref_fast = RefSiren(2, 1, hidden_features=width).to(device)
-    ref_fast.load_state_dict(ref.state_dict())
+    ref_fast = copy.deepcopy(ref)
     problem = ImageFitting(resize_longer_side(cameraman(), size), device=device)
     coords, gen = grid(problem.shape, device=device), torch.Generator(device=device).manual_seed(0)
     fast = TrainConfig(lr=FAST_RECIPE["lr"], steps=FAST_RECIPE["steps"], schedule="cosine")
@@ -282,11 +282,13 @@ def time_to_psnr(size, width, steps, device, warmup, repeats, precision):
             return step, step.optimizer, 0
         return start
 
-    def torchsiren():
-        optimizer = (graph_optimizer(list(ours.parameters()), fast.lr) if device.type == "cuda"
-                     else make_optimizer(ours, fast))
-        step, done = _our_step(lambda: problem.loss(ours, 0, gen), ours, device, precision, optimizer=optimizer)
-        return step, optimizer, done
+    def torchsiren(model):
+        def start():
+            optimizer = (graph_optimizer(list(model.parameters()), fast.lr) if device.type == "cuda"
+                         else make_optimizer(model, fast))
+            step, done = _our_step(lambda: problem.loss(model, 0, gen), model, device, precision, optimizer=optimizer)
+            return step, optimizer, done
+        return start
 
     def first_use(start_steps, model) -> float:
         """Three steps and a PSNR check of a throwaway copy (compiles and tunes the kernels): ms."""
@@ -299,13 +301,12 @@ def time_to_psnr(size, width, steps, device, warmup, repeats, precision):
         sync()
         return 1000 * (time.perf_counter() - begin)
 
-    saved = {k: v.clone() for k, v in ours.state_dict().items()}
-    first_ref = first_use(reference(RefSiren(2, 1, hidden_features=width).to(device), 1e-4), ref.net)
-    first_ours = first_use(torchsiren, ours)
-    ours.load_state_dict(saved)
+    spare_ref, spare_ours = copy.deepcopy(ref), copy.deepcopy(ours)
+    first_ref = first_use(reference(spare_ref, 1e-4), spare_ref.net)
+    first_ours = first_use(torchsiren(spare_ours), spare_ours)
     ms_r, steps_r, psnr_r = race(reference(ref, 1e-4), ref.net, max(steps, 5000))
     ms_f, steps_f, psnr_f = race(reference(ref_fast, fast.lr), ref_fast.net, fast.steps, fast.lr_at)
-    ms_o, steps_o, psnr_o = race(torchsiren, ours, fast.steps, fast.lr_at)
+    ms_o, steps_o, psnr_o = race(torchsiren(ours), ours, fast.steps, fast.lr_at)
     return {"reference_ms": ms_r, "torchsiren_ms": ms_o, "reference_fast_recipe_ms": ms_f,
             "reference_first_use_ms": first_ref, "torchsiren_first_use_ms": first_ours,
             "quality": {"target_db": target, "reference_steps": steps_r, "reference_psnr": round(psnr_r, 2),
