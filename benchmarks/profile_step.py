@@ -4,7 +4,8 @@ import torch
 from torch.profiler import ProfilerActivity, profile
 
 from torchsiren import Siren, evaluate
-from torchsiren.bench.workloads import matmul_precision, median_ms
+from torchsiren.bench.workloads import median_ms
+from torchsiren.kernels.dispatch import float32_matmuls
 from torchsiren.data import cameraman, resize_longer_side
 from torchsiren.problems import ImageFitting
 from torchsiren.training.graphs import capture_step, graph_optimizer
@@ -35,7 +36,7 @@ def fit_step(model, opt):
     return step
 
 
-with matmul_precision("tf32"):
+with float32_matmuls("tf32"):
     for impl in ("torch", "fused"):
         m = Siren(2, 1, implementation=impl).to(dev)
         eager = median_ms(fit_step(m, torch.optim.Adam(m.parameters(), 1e-4, fused=True)), dev, 5, 20)

@@ -97,9 +97,9 @@ def test_operand_precision_follows_torch_switches_old_and_new():
     cuda = torch.device("cuda")
     before = torch.backends.cuda.matmul.allow_tf32
     try:
-        with dispatch.float32_matmuls("high"):
+        with dispatch.float32_matmuls("tf32"):
             assert dispatch.matmul_precision(cuda) == "tf32"
-            with dispatch.float32_matmuls("highest"):
+            with dispatch.float32_matmuls("fp32"):
                 assert dispatch.matmul_precision(cuda) == "ieee"
             assert dispatch.matmul_precision(cuda) == "tf32"
         assert dispatch.matmul_precision(cuda) == "ieee"

@@ -21,11 +21,6 @@ from ..training import TrainConfig
 from .reference import RefSiren, ref_gradient, ref_laplace
 
 
-def matmul_precision(precision: str):
-    """float32 matmuls exact ("fp32") or on TF32 tensor cores ("tf32") inside the block, torch's switch restored."""
-    return float32_matmuls("highest" if precision == "fp32" else "high")
-
-
 def median_ms(fn: Callable[[], None], device: torch.device, warmup: int, repeats: int) -> float:
     """Median milliseconds of fn() after warm-up (CUDA events on a GPU, perf_counter on the CPU)."""
     for _ in range(warmup):
@@ -84,7 +79,7 @@ def _our_step(loss_fn: Callable[[], torch.Tensor], model: torch.nn.Module, devic
     if optimizer is None:
         optimizer = (graph_optimizer(list(model.parameters()), 1e-4) if graphed
                      else make_optimizer(model, TrainConfig(lr=1e-4)))
-    with matmul_precision(precision):
+    with float32_matmuls(precision):
         if graphed:
             step, done = capture_step(loss_fn, optimizer)
         else:
@@ -118,7 +113,7 @@ def _under(precision: str):
     """Decorator: run the function with float32 matmuls at `precision` (see matmul_precision)."""
     def wrap(fn):
         def run(*args, **kwargs):
-            with matmul_precision(precision):
+            with float32_matmuls(precision):
                 return fn(*args, **kwargs)
         return run
     return wrap
@@ -171,7 +166,7 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
 
     out, x = ref(coords[:1024])  # the same derivative from identical weights, before any step
     check = (ref_laplace(out, x) if kind == "laplacian" else ref_gradient(out, x)).detach()
-    with matmul_precision(precision), torch.no_grad():  # no graph may outlive this (CUDA-graph capture follows)
+    with float32_matmuls(precision), torch.no_grad():  # no graph may outlive this (CUDA-graph capture follows)
         mine = evaluate(ours, coords[:1024], needs)
     mine = mine.laplacian if kind == "laplacian" else mine.jacobian[:, 0]
     rel = ((mine - check).norm() / check.norm()).item()
@@ -341,7 +336,7 @@ def _matmul_rate(device: torch.device) -> float:
 def run_benchmarks(names: list[str], device: torch.device, quick: bool, steps: int, repeats: int = 10,
                    log: Callable[[str], None] = print, precision: str = "fp32") -> list[dict]:
     """precision: torchsiren's float32 matmuls, "fp32" (exact) or "tf32"; the reference always runs exact fp32."""
-    with matmul_precision("fp32"):
+    with float32_matmuls("fp32"):
         rate = _matmul_rate(device)
     rows = []
     for name in names:

@@ -88,24 +88,23 @@ def check_implementation(implementation: str) -> str:
 
 
 @contextlib.contextmanager
-def float32_matmuls(level: str):
-    """CUDA float32 matmuls exact ("highest") or on TF32 tensor cores ("high") inside the block, restored after.
-    Uses torch's per-backend switch where it exists (torch >= 2.9), which never mixes with the legacy flags."""
+def float32_matmuls(precision: str):
+    """CUDA float32 matmuls exact ("fp32") or on TF32 tensor cores ("tf32") inside the block, restored after.
+    Uses torch's per-backend switch where it exists (torch >= 2.9): torch 2.11 refuses to read the global
+    switch once it was mixed with the legacy flags."""
     matmul = torch.backends.cuda.matmul
     if hasattr(matmul, "fp32_precision"):
-        old = matmul.fp32_precision
-        matmul.fp32_precision = "ieee" if level == "highest" else "tf32"
-        try:
-            yield
-        finally:
-            matmul.fp32_precision = old
-        return
-    old = torch.get_float32_matmul_precision()  # pragma: no cover - torch < 2.9
-    torch.set_float32_matmul_precision(level)
+        old, new = matmul.fp32_precision, ("ieee" if precision == "fp32" else "tf32")
+        def put(value: str) -> None:
+            matmul.fp32_precision = value
+    else:  # pragma: no cover - torch < 2.9
+        old, new = torch.get_float32_matmul_precision(), ("highest" if precision == "fp32" else "high")
+        put = torch.set_float32_matmul_precision
+    put(new)
     try:
         yield
     finally:
-        torch.set_float32_matmul_precision(old)
+        put(old)
 
 
 def matmul_precision(device: torch.device) -> str:

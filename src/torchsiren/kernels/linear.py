@@ -87,7 +87,7 @@ FORCE: str | None = None
 
 def _split(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
            ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    exact = float32_matmuls("highest") if x.shape[1] < SMALL_K else contextlib.nullcontext()
+    exact = float32_matmuls("fp32") if x.shape[1] < SMALL_K else contextlib.nullcontext()
     with exact:  # a first layer's argument stays exact float32
         y = torch.addmm(bias, x, weight.T) if bias is not None else x @ weight.T  # cuBLAS, torch's TF32 switch
     d = torch.empty_like(y) if store_d else y

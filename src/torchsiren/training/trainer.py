@@ -35,7 +35,7 @@ class TrainResult:
 @contextlib.contextmanager
 def _precision(precision: str, device: torch.device):
     """TF32 matmuls or bf16 autocast for the duration of training; fp32 leaves everything as it is."""
-    tf32 = float32_matmuls("high") if precision == "tf32" else contextlib.nullcontext()
+    tf32 = float32_matmuls("tf32") if precision == "tf32" else contextlib.nullcontext()
     autocast = (torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16"
                 else contextlib.nullcontext())
     with tf32, autocast:
