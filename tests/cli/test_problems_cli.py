@@ -62,6 +62,12 @@ def test_helmholtz_and_wave_runs_write_their_pictures(tmp_path, capsys):
     metrics = json.loads((tmp_path / "h" / "metrics.json").read_text())
     assert np.isfinite(metrics["rel_l2"]) and (tmp_path / "h" / "closed_form_real.png").exists()
     assert (tmp_path / "h" / "field_abs.png").exists()
+    code, _, err = run_cli(capsys, "helmholtz", "--wavenumber", 10, "--points", 256, "--resume", tmp_path / "h",
+                           "--steps", 5, *FAST)
+    assert code != 0 and "wavenumber = 20.0, not 10.0" in err and len(err.strip().splitlines()) == 1
+    code, out, err = run_cli(capsys, "helmholtz", "--points", 256, "--resume", tmp_path / "h", "--steps", 5, *FAST)
+    assert code == 0, err
+    assert "from step 3 to 5" in out and json.loads((tmp_path / "h" / "metrics.json").read_text())["steps"] == 5
     code, _, err = run_cli(capsys, "wave", "--steps", 3, "--points", 128, "--out", tmp_path / "w", *FAST)
     assert code == 0, err
     metrics = json.loads((tmp_path / "w" / "metrics.json").read_text())

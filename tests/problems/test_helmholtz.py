@@ -133,3 +133,38 @@ def test_medium_warmup_keeps_the_medium_out_of_the_equation():
     assert medium_grad(0) == 0 and medium_grad(5) > 0
     with pytest.raises(TorchSirenError, match="medium-warmup"):
         InverseHelmholtz(medium_warmup=-1, fd_nodes=31)
+
+
+def _point_source_field(problem: Helmholtz, coords: torch.Tensor, scale: complex) -> tuple[torch.Tensor, ...]:
+    """scale · ¼ i s H₀⁽²⁾(k r) and its gradient −¼ i s k H₁⁽²⁾(k r) r̂ as (N, 2) value, (N, 2, 2) Jacobian."""
+    from scipy.special import hankel2
+    xy = coords.double().numpy()
+    r = np.linalg.norm(xy, axis=-1)
+    u = scale * 0.25j * problem.amplitude * hankel2(0, problem.k * r)
+    du = (scale * -0.25j * problem.amplitude * problem.k * hankel2(1, problem.k * r))[:, None] * xy / r[:, None]
+    value = torch.from_numpy(np.stack([u.real, u.imag], 1))
+    jac = torch.from_numpy(np.stack([du.real, du.imag], 1))
+    return value, jac
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.8 * np.exp(0.3j)])
+def test_source_flux_residual_vanishes_for_the_exact_field_only(scale):
+    """Green's identity on the source's disc: 0 for the point source's closed form, (scale − 1)·s/|s| otherwise."""
+    problem = Helmholtz(sigma=1e-6, flux_weight=1.0, flux_radius=0.05, flux_points=2048)
+    coords = problem.flux_points_and_disc(torch.Generator().manual_seed(0))
+    value, jac = _point_source_field(problem, coords, scale)
+    got = complex(problem.flux_residual(coords.double(), value, jac))
+    expected = (scale - 1) * problem.amplitude / abs(problem.amplitude)
+    assert abs(got - expected) < 0.01
+
+
+def test_flux_constraint_joins_the_loss_and_checks_its_radius():
+    problem = Helmholtz(points=256, flux_weight=2.0)
+    assert [c.name for c in problem.constraints] == ["helmholtz", "source_flux"]
+    model = Siren(2, 2, hidden_features=16, hidden_layers=1)
+    loss = problem.constraints[1].loss(model, 0, torch.Generator().manual_seed(0))
+    assert loss.item() > 0 and loss.requires_grad
+    with pytest.raises(TorchSirenError, match="flux-radius"):
+        Helmholtz(flux_weight=1.0, flux_radius=0.6)
+    with pytest.raises(TorchSirenError, match="flux-weight"):
+        Helmholtz(flux_weight=-1.0)

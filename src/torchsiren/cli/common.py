@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 import torch
@@ -75,11 +76,49 @@ def is_gpu(device: torch.device) -> bool:
     return device.type == "cuda"
 
 
+def add_resume_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--resume", default=None, metavar="DIR",
+                   help="continue the run in DIR (from its checkpoint) up to --steps in total")
+
+
+def reopen_run(path: str, task: str, steps: int | None):
+    """The run folder to resume, its config.json and its training config with `steps` (if given) in total."""
+    from ..training import RunDir
+    from ..training.checkpoint import read_metadata
+    run_dir = RunDir.open(path)
+    cfg = run_dir.read_config()
+    if cfg.get("task") != task:
+        raise TorchSirenError(f"{run_dir.path} holds a {cfg.get('task')!r} run, not {task}")
+    if not run_dir.checkpoint_file.exists():
+        raise TorchSirenError(f"{run_dir.path} has no checkpoint to resume from ({run_dir.checkpoint_file.name})")
+    config = TrainConfig.from_dict(cfg["train"])
+    if steps is not None:
+        config.steps = steps
+    config.validate()
+    done = int(read_metadata(run_dir.checkpoint_file).get("step", 0))
+    if config.steps <= done:
+        raise TorchSirenError(f"{run_dir.path} already has {done} steps; ask for more with --steps N (N > {done})")
+    print(f"resuming {run_dir.path} from step {done} to {config.steps}")
+    return run_dir, cfg, config
+
+
 def execute(args: argparse.Namespace, problem, spec: ModelSpec, config: TrainConfig, device: torch.device,
             settings: dict, what: str) -> int:
-    """Create the run folder, train, report, and print where everything went."""
+    """Create the run folder (or reopen it with --resume), train, report, and print where everything went.
+    A resumed run keeps its training options; its problem and model options must be the ones it was started with."""
     from ..runner import run_experiment
     from ..training import RunDir
+    if getattr(args, "resume", None):
+        run_dir, cfg, config = reopen_run(args.resume, problem.task, args.steps)
+        now = json.loads(json.dumps({"model": spec.to_dict(), **settings}))
+        for key, value in now.items():
+            if cfg.get(key) != value:
+                raise TorchSirenError(f"{run_dir.path} was started with {key} = {cfg.get(key)!r}, not {value!r}; "
+                                      "resume with the options the run was started with")
+        cfg["train"] = config.to_dict()
+        run_dir.write_config(cfg)
+        metrics = run_experiment(problem, spec, config, run_dir, device, resume=True, progress=not args.quiet)[1]
+        return summarize(metrics, run_dir.path)
     run_dir = RunDir.create(args.out, problem.task)
     print(f"{what} with {spec.name} on {device} for {config.steps} steps -> {run_dir.path}")
     metrics = run_experiment(problem, spec, config, run_dir, device, settings, progress=not args.quiet)[1]

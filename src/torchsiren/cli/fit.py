@@ -8,13 +8,11 @@ import torch
 
 from ..data import cameraman, load_image, resize_longer_side
 from ..device import resolve_device
-from ..errors import TorchSirenError
 from ..models import ModelSpec
 from ..problems import ImageFitting
 from ..runner import run_experiment
-from ..training import RunDir, TrainConfig
-from .common import add_model_options, add_train_options, execute, is_gpu, model_spec_from_args, positive_int, \
-    summarize, train_config_from_args
+from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, model_spec_from_args, positive_int, \
+    reopen_run, summarize, train_config_from_args
 
 # Defaults that keep the CPU demo under 3 minutes on 2 cores (≈38 dB) and fit the paper's 512² on a GPU.
 CPU_SIZE, CPU_STEPS = 128, 300
@@ -31,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=f"scale the longer side to N pixels (default {CPU_SIZE} on CPU, {GPU_SIZE} on GPU)")
     p.add_argument("--batch-size", type=int, default=None, help="random pixels per step (default: all)")
     p.add_argument("--out", default=None, help="run folder (default runs/fit-image-TIME)")
-    p.add_argument("--resume", default=None, metavar="DIR", help="continue the run in DIR up to --steps in total")
+    add_resume_option(p)
     add_model_options(p)
     add_train_options(p, f"training steps (default {CPU_STEPS} on CPU, {GPU_STEPS} on GPU)")
     p.set_defaults(handler=run)
@@ -63,28 +61,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def resume(args: argparse.Namespace, device: torch.device) -> int:
-    run_dir = RunDir.open(args.resume)
-    cfg = run_dir.read_config()
-    if cfg.get("task") != "fit-image":
-        raise TorchSirenError(f"{run_dir.path} holds a {cfg.get('task')!r} run, not fit-image")
-    if not run_dir.checkpoint_file.exists():
-        raise TorchSirenError(f"{run_dir.path} has no checkpoint to resume from ({run_dir.checkpoint_file.name})")
-    config = TrainConfig.from_dict(cfg["train"])
-    if args.steps is not None:
-        config.steps = args.steps
-    config.validate()
-    done = _steps_done(run_dir)
-    if config.steps <= done:
-        raise TorchSirenError(f"{run_dir.path} already has {done} steps; ask for more with --steps N (N > {done})")
+    """fit-image rebuilds its problem from config.json, so `--resume DIR` alone is enough."""
+    run_dir, cfg, config = reopen_run(args.resume, "fit-image", args.steps)
     spec = ModelSpec.from_dict(cfg["model"])
     problem = image_problem(cfg, device)
     cfg["train"] = config.to_dict()
     run_dir.write_config(cfg)
-    print(f"resuming {run_dir.path} from step {done} to {config.steps} on {device}")
     metrics = run_experiment(problem, spec, config, run_dir, device, resume=True, progress=not args.quiet)[1]
     return summarize(metrics, run_dir.path)
-
-
-def _steps_done(run_dir: RunDir) -> int:
-    from ..training.checkpoint import read_metadata
-    return int(read_metadata(run_dir.checkpoint_file).get("step", 0))

@@ -8,8 +8,8 @@ from ..errors import TorchSirenError
 from ..problems.helmholtz import VELOCITIES, Helmholtz
 from ..problems.inverse_helmholtz import InverseHelmholtz
 from ..problems.wave import WaveEquation
-from .common import add_model_options, add_train_options, execute, is_gpu, model_spec_from_args, positive_int, \
-    train_config_from_args
+from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, \
+    model_spec_from_args, positive_int, train_config_from_args
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,6 +19,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="points sampled in the source's disc each step (100, as the authors)")
     h.add_argument("--norm", default="l1", choices=("l1", "l2"),
                    help="norm of the residual: l1 (the authors') or l2 (least squares)")
+    h.add_argument("--flux-weight", type=float, default=0.0,
+                   help="weight of the source's integral constraint (Green's identity on its disc; 0 = off, "
+                        "the authors' loss)")
+    h.add_argument("--flux-radius", type=float, default=0.05, help="radius of that disc (0.05)")
     h.set_defaults(handler=run_helmholtz, lr=2e-5)
     v = _helmholtz_parser(sub, "helmholtz-inverse", "full-waveform inversion: the medium from receiver data",
                           "circle", "48² CPU")
@@ -38,6 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     w.add_argument("--out", default=None, help="run folder (default runs/wave-TIME)")
     add_model_options(w)
     add_train_options(w, "training steps (default 200 CPU / 10000 GPU)")
+    add_resume_option(w)
     w.set_defaults(handler=run_wave, lr=2e-5, hidden_features=512)
 
 
@@ -53,6 +58,7 @@ def _helmholtz_parser(sub: argparse._SubParsersAction, name: str, what: str, med
     p.add_argument("--out", default=None, help=f"run folder (default runs/{name}-TIME)")
     add_model_options(p)
     add_train_options(p, "training steps (default 200 CPU / 10000 GPU)")
+    add_resume_option(p)
     return p
 
 
@@ -62,12 +68,13 @@ def run_helmholtz(args: argparse.Namespace) -> int:
     positive_int("--source-points", args.source_points)
     points = args.points or (230 ** 2 if is_gpu(device) else 64 ** 2)
     problem = Helmholtz(args.wavenumber, args.velocity, args.inclusion_velocity, args.pml_width, points=points,
-                        source_points=args.source_points, device=device, norm=args.norm)
+                        source_points=args.source_points, device=device, norm=args.norm,
+                        flux_weight=args.flux_weight, flux_radius=args.flux_radius)
     config = train_config_from_args(args, 10_000 if is_gpu(device) else 200)
     spec = model_spec_from_args(args, 2, 2)
     settings = {"wavenumber": args.wavenumber, "velocity": args.velocity, "pml_width": args.pml_width,
                 "inclusion_velocity": args.inclusion_velocity, "points": points, "source_points": args.source_points,
-                "norm": args.norm}
+                "norm": args.norm, "flux_weight": args.flux_weight, "flux_radius": args.flux_radius}
     return execute(args, problem, spec, config, device, settings, f"Helmholtz (k = {args.wavenumber}, {args.velocity})")
 
 

@@ -9,8 +9,8 @@ from ..data import cameraman, load_image, resize_longer_side
 from ..device import resolve_device
 from ..errors import TorchSirenError
 from ..problems.poisson import SOURCES, PoissonEditing, PoissonReconstruction, box_mask
-from .common import add_model_options, add_train_options, execute, is_gpu, model_spec_from_args, positive_int, \
-    train_config_from_args
+from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, \
+    model_spec_from_args, positive_int, train_config_from_args
 
 CPU_SIZE, GPU_SIZE = 64, 256
 CPU_STEPS, GPU_STEPS = 300, 10_000
@@ -28,6 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=None, help="run folder (default runs/poisson-TIME)")
     add_model_options(p)
     add_train_options(p, f"training steps (default {CPU_STEPS} CPU / {GPU_STEPS} GPU)")
+    add_resume_option(p)
     p.set_defaults(handler=run_reconstruction)
 
     e = sub.add_parser("poisson-edit", help="blend a foreground into a background in the gradient domain")
@@ -42,6 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--out", default=None, help="run folder (default runs/poisson-edit-TIME)")
     add_model_options(e)
     add_train_options(e, f"training steps (default {CPU_STEPS} CPU / {GPU_STEPS} GPU)")
+    add_resume_option(e)
     e.set_defaults(handler=run_editing)
 
 

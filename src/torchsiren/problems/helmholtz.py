@@ -7,6 +7,13 @@ The coefficients are known in closed form, so the divergence terms expand to A u
 only the Hessian diagonal (forward mode). For a uniform medium u = ¼ i · amplitude · e^(−k²σ/2) · H₀⁽²⁾(k r)
 away from the source (the e^(−k²σ/2) is the Gaussian's Fourier transform at k). Every medium is also solved by
 finite differences (finite_difference_helmholtz), which checks the PML and is the reference for square/circle.
+
+The source's amplitude is set only inside its tiny disc, where a network of bandwidth ω₀ cannot follow the
+Gaussian's peak; pointwise, the residual there then undershoots the source's mass and the whole field comes out
+too weak. An optional second constraint (`flux_weight`) states the same equation in integral form over a disc D
+of radius ρ around the source (the divergence theorem, no PML inside D):
+    ∮_∂D ∂u/∂n ds + k² ∫_D m u dA = ∫_D f dA = amplitude · (1 − e^(−ρ²/2σ)),
+which needs only Φ's value and gradient, both smooth at scale ρ.
 """
 from __future__ import annotations
 
@@ -34,7 +41,8 @@ class Helmholtz(Problem):
     def __init__(self, wavenumber: float = 20.0, velocity: str = "uniform", inclusion_velocity: float = 2.0,
                  pml_width: float = 0.5, amplitude: complex = 1 + 1j, sigma: float = 1e-4, points: int = 230 ** 2,
                  source_points: int = 100, eval_size: int = 256, device: torch.device | str = "cpu",
-                 center: tuple[float, float] = (0.0, 0.0), norm: str = "l1") -> None:
+                 center: tuple[float, float] = (0.0, 0.0), norm: str = "l1", flux_weight: float = 0.0,
+                 flux_radius: float = 0.05, flux_points: int = 256) -> None:
         if not wavenumber > 0:
             raise TorchSirenError(f"--wavenumber must be > 0, got {wavenumber}")
         if velocity not in VELOCITIES:
@@ -45,6 +53,11 @@ class Helmholtz(Problem):
             raise TorchSirenError(f"--norm must be l1 or l2, got {norm!r}")
         if not 0 <= pml_width < 1:
             raise TorchSirenError(f"PML width {pml_width} leaves no domain inside [-1, 1]; use 0 <= --pml-width < 1")
+        if not flux_weight >= 0:
+            raise TorchSirenError(f"--flux-weight must be >= 0, got {flux_weight}")
+        if flux_weight > 0 and not 0 < flux_radius + max(abs(c) for c in center) <= 1 - pml_width:
+            raise TorchSirenError(f"--flux-radius {flux_radius} must be > 0 and keep the source's disc outside the "
+                                  f"PML (radius + |source| <= {1 - pml_width:g})")
         self.k, self.velocity, self.inclusion_velocity = float(wavenumber), velocity, float(inclusion_velocity)
         self.pml, self.amplitude, self.sigma = float(pml_width), complex(amplitude), float(sigma)
         self.device, self.eval_size = torch.device(device), eval_size
@@ -62,7 +75,19 @@ class Helmholtz(Problem):
                                                     fields.hessian_diagonal, batch["f"]))
 
         pde = Constraint("helmholtz", sample, residual, needs=("jacobian", "hessian_diagonal"), norm=norm)
-        super().__init__([pde])
+        constraints = [pde]
+        if flux_weight > 0:
+            self.flux_radius, self.flux_points = float(flux_radius), int(flux_points)
+
+            def sample_flux(step: int, gen: torch.Generator) -> Batch:
+                return Batch(self.flux_points_and_disc(gen))
+
+            def flux_residual(fields, batch: Batch) -> torch.Tensor:
+                return torch.view_as_real(self.flux_residual(batch.coords, fields.value, fields.jacobian))[None]
+
+            constraints.append(Constraint("source_flux", sample_flux, flux_residual, needs=("jacobian",), norm="l1",
+                                          weight=flux_weight))
+        super().__init__(constraints)
 
     # --- the physics ---------------------------------------------------------------------------------------
     def source_disc(self, n: int, gen: torch.Generator) -> torch.Tensor:
@@ -70,6 +95,31 @@ class Helmholtz(Problem):
         u = torch.rand(n, 2, generator=gen, device=gen.device).to(self.device)
         r, theta = 5e2 * self.sigma * u[:, :1].sqrt(), 2 * math.pi * u[:, 1:]
         return torch.cat([r * torch.cos(theta), r * torch.sin(theta)], 1) + self.center.to(self.device)
+
+    def flux_points_and_disc(self, gen: torch.Generator) -> torch.Tensor:
+        """flux_points on the circle of radius ρ around the source (equal angles, random rotation), then as many
+        in its disc (stratified in r², equal area each): (2 n, 2)."""
+        n, rho = self.flux_points, self.flux_radius
+        u = torch.rand(3, n, generator=gen, device=gen.device).to(self.device)
+        steps = torch.arange(n, device=self.device)
+        theta = 2 * math.pi * (steps + u[0]) / n
+        r = rho * ((steps + u[1]) / n).sqrt()
+        phi = 2 * math.pi * u[2]
+        circle = rho * torch.stack([torch.cos(theta), torch.sin(theta)], 1)
+        disc = torch.stack([r * torch.cos(phi), r * torch.sin(phi)], 1)
+        return torch.cat([circle, disc]) + self.center.to(self.device)
+
+    def flux_residual(self, coords: torch.Tensor, value: torch.Tensor, jac: torch.Tensor) -> torch.Tensor:
+        """∮ ∂u/∂n + k² ∫ m u − ∫ f over the disc of radius ρ (coords from flux_points_and_disc, Φ's value and
+        Jacobian there), divided by |amplitude|: a complex scalar, 0 for the exact solution."""
+        n, rho = coords.shape[0] // 2, self.flux_radius
+        normal = (coords[:n] - self.center.to(coords.device)) / rho
+        dudn = torch.complex((jac[:n, 0] * normal).sum(-1), (jac[:n, 1] * normal).sum(-1))
+        u = torch.complex(value[n:, 0], value[n:, 1])
+        m = self.squared_slowness(coords[n:])
+        mass = self.amplitude * (1 - math.exp(-rho ** 2 / (2 * self.sigma)))
+        total = 2 * math.pi * rho * dudn.mean() + self.k ** 2 * math.pi * rho ** 2 * (m * u).mean() - mass
+        return total / abs(self.amplitude)
 
     def residual(self, coords: torch.Tensor, value: torch.Tensor, jac: torch.Tensor, hdiag: torch.Tensor,
                  f: torch.Tensor, slowness: torch.Tensor | None = None) -> torch.Tensor:
