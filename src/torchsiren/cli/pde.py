@@ -22,7 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     h.add_argument("--flux-weight", type=float, default=0.0,
                    help="weight of the source's integral constraint (Green's identity on its disc; 0 = off, "
                         "the authors' loss)")
-    h.add_argument("--flux-radius", type=float, default=0.05, help="radius of that disc (0.05)")
+    h.add_argument("--flux-radius", type=float, default=0.45,
+                   help="largest radius of the discs it is stated on (0.45; each step draws one)")
     h.set_defaults(handler=run_helmholtz, lr=2e-5)
     v = _helmholtz_parser(sub, "helmholtz-inverse", "full-waveform inversion: the medium from receiver data",
                           "circle", "48² CPU")
