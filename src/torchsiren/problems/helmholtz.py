@@ -8,13 +8,14 @@ only the Hessian diagonal (forward mode). For a uniform medium u = ¼ i · ampli
 away from the source (the e^(−k²σ/2) is the Gaussian's Fourier transform at k). Every medium is also solved by
 finite differences (finite_difference_helmholtz), which checks the PML and is the reference for square/circle.
 
-Under the authors' L1 loss a trained network satisfies the equation almost everywhere but leaves a thin ring of
-residual just outside the weighted source region (r ≈ 0.065–0.09 for the defaults): a spurious ring source of
-about −0.5i·|amplitude| that L1 charges little for, and that scales the whole field by ≈ 1.18∠13°. An optional
-second constraint (`flux_weight`) states the same equation in integral form over a disc D of random radius
-ρ ∈ [source disc, flux_radius] around the source (the divergence theorem; no PML inside D):
-    ∮_∂D ∂u/∂n ds + k² ∫_D m u dA = ∫_D f dA = amplitude · (1 − e^(−ρ²/2σ)),
-so no annulus around the source may hold a net source. It needs only Φ's value and gradient.
+Under the authors' L1 loss a trained network satisfies the equation almost everywhere but leaves thin rings of
+residual just outside the weighted source region (r ≈ 0.065–0.09 for the defaults): spurious ring sources of
+about −0.5i·|amplitude| that L1 charges little for, and that scale the whole field by ≈ 1.18∠13°. An optional
+second constraint (`flux_weight`) pins what the source radiates: Green's second identity with the regular
+solution J₀(k r) of the homogeneous equation, on a circle of random radius ρ ∈ [source disc, flux_radius] in the
+uniform medium around the source (no PML inside),
+    ∮_{r=ρ} (J₀(kρ) ∂u/∂r + k J₁(kρ) u) ds = ∫_{r<ρ} f J₀(k r) dA = amplitude · e^(−k²σ/2),
+so no annulus around the source may radiate a net monopole. It needs only Φ's value and gradient on the circle.
 """
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ class Helmholtz(Problem):
             raise TorchSirenError(f"PML width {pml_width} leaves no domain inside [-1, 1]; use 0 <= --pml-width < 1")
         if not flux_weight >= 0:
             raise TorchSirenError(f"--flux-weight must be >= 0, got {flux_weight}")
+        if flux_weight > 0 and velocity != "uniform":
+            raise TorchSirenError("--flux-weight needs a uniform medium around the source (--velocity uniform)")
         if flux_weight > 0 and not 5e2 * sigma <= flux_radius <= 1 - pml_width - max(abs(c) for c in center):
             raise TorchSirenError(f"--flux-radius {flux_radius} must be at least the source disc's radius "
                                   f"{5e2 * sigma:g} and keep the disc outside the PML (radius + |source| <= "
@@ -82,7 +85,7 @@ class Helmholtz(Problem):
             self.flux_radius, self.flux_points = float(flux_radius), int(flux_points)
 
             def sample_flux(step: int, gen: torch.Generator) -> Batch:
-                return Batch(self.flux_points_and_disc(gen))
+                return Batch(self.flux_circle(gen))
 
             def flux_residual(fields, batch: Batch) -> torch.Tensor:
                 return torch.view_as_real(self.flux_residual(batch.coords, fields.value, fields.jacobian))[None]
@@ -98,35 +101,29 @@ class Helmholtz(Problem):
         r, theta = 5e2 * self.sigma * u[:, :1].sqrt(), 2 * math.pi * u[:, 1:]
         return torch.cat([r * torch.cos(theta), r * torch.sin(theta)], 1) + self.center.to(self.device)
 
-    def flux_points_and_disc(self, gen: torch.Generator, radius: float | None = None) -> torch.Tensor:
-        """A disc around the source of radius ρ (`radius`, else uniform in [source disc, flux_radius]) as
-        flux_points on its circle (equal angles, random rotation), then as many inside (stratified in r², equal
-        area each), then ρ as a last row (ρ, 0) for flux_residual: (2 n + 1, 2)."""
+    def flux_circle(self, gen: torch.Generator, radius: float | None = None) -> torch.Tensor:
+        """flux_points on a circle around the source of radius ρ (`radius`, else uniform in [source disc,
+        flux_radius]) at equal angles with a random rotation, then ρ as a last row (ρ, 0): (n + 1, 2)."""
         n = self.flux_points
-        u = torch.rand(4, n, generator=gen, device=gen.device).to(self.device)
+        u = torch.rand(2, n, generator=gen, device=gen.device).to(self.device)
         low = 5e2 * self.sigma
-        rho = (u[3, :1] * (self.flux_radius - low) + low if radius is None
+        rho = (u[1, :1] * (self.flux_radius - low) + low if radius is None
                else torch.full((1,), float(radius), device=self.device))
-        steps = torch.arange(n, device=self.device)
-        theta = 2 * math.pi * (steps + u[0]) / n
-        r = rho * ((steps + u[1]) / n).sqrt()
-        phi = 2 * math.pi * u[2]
-        circle = rho * torch.stack([torch.cos(theta), torch.sin(theta)], 1)
-        disc = torch.stack([r * torch.cos(phi), r * torch.sin(phi)], 1)
-        centre = self.center.to(self.device)
-        return torch.cat([circle + centre, disc + centre, torch.stack([rho, torch.zeros_like(rho)], 1)])
+        theta = 2 * math.pi * (torch.arange(n, device=self.device) + u[0, :1]) / n
+        circle = rho * torch.stack([torch.cos(theta), torch.sin(theta)], 1) + self.center.to(self.device)
+        return torch.cat([circle, torch.stack([rho, torch.zeros_like(rho)], 1)])
 
     def flux_residual(self, coords: torch.Tensor, value: torch.Tensor, jac: torch.Tensor) -> torch.Tensor:
-        """∮ ∂u/∂n + k² ∫ m u − ∫ f over the disc of flux_points_and_disc (its coords, and Φ's value and Jacobian
-        there), divided by |amplitude|: a complex scalar, 0 for the exact solution."""
-        n, rho = (coords.shape[0] - 1) // 2, coords[-1, 0]
+        """∮ (J₀(kρ) ∂u/∂r + k J₁(kρ) u) ds − amplitude·e^(−k²σ/2) on the circle of flux_circle (its coords, and
+        Φ's value and Jacobian there), divided by |amplitude|: a complex scalar, 0 for the exact solution."""
+        n, rho = coords.shape[0] - 1, coords[-1, 0]
         normal = (coords[:n] - self.center.to(coords.device, coords.dtype)) / rho
-        dudn = torch.complex((jac[:n, 0] * normal).sum(-1), (jac[:n, 1] * normal).sum(-1))
-        u = torch.complex(value[n:2 * n, 0], value[n:2 * n, 1])
-        m = self.squared_slowness(coords[n:2 * n])
-        mass = self.amplitude * (1 - torch.exp(-rho ** 2 / (2 * self.sigma)))
-        total = 2 * math.pi * rho * dudn.mean() + self.k ** 2 * math.pi * rho ** 2 * (m * u).mean() - mass
-        return total / abs(self.amplitude)
+        dudr = torch.complex((jac[:n, 0] * normal).sum(-1), (jac[:n, 1] * normal).sum(-1))
+        u = torch.complex(value[:n, 0], value[:n, 1])
+        kr = self.k * rho
+        bracket = torch.special.bessel_j0(kr) * dudr + self.k * torch.special.bessel_j1(kr) * u
+        radiated = self.amplitude * math.exp(-self.k ** 2 * self.sigma / 2)
+        return (2 * math.pi * rho * bracket.mean() - radiated) / abs(self.amplitude)
 
     def residual(self, coords: torch.Tensor, value: torch.Tensor, jac: torch.Tensor, hdiag: torch.Tensor,
                  f: torch.Tensor, slowness: torch.Tensor | None = None) -> torch.Tensor:
