@@ -19,9 +19,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="points sampled in the source's disc each step (100, as the authors)")
     h.add_argument("--norm", default="l1", choices=("l1", "l2"),
                    help="norm of the residual: l1 (the authors') or l2 (least squares)")
-    h.add_argument("--flux-weight", type=float, default=0.0,
-                   help="weight of the source's integral constraint (Green's identity on its disc; 0 = off, "
-                        "the authors' loss)")
+    h.add_argument("--flux-weight", type=float, default=None,
+                   help="weight of the source constraint (Green's identity with J0 on circles around the source): "
+                        "1 in a uniform medium, where it applies; 0 gives the authors' loss alone")
     h.add_argument("--flux-radius", type=float, default=0.45,
                    help="largest radius of the discs it is stated on (0.45; each step draws one)")
     h.set_defaults(handler=run_helmholtz, lr=2e-5)
@@ -68,6 +68,8 @@ def run_helmholtz(args: argparse.Namespace) -> int:
     positive_int("--points", args.points)
     positive_int("--source-points", args.source_points)
     points = args.points or (230 ** 2 if is_gpu(device) else 64 ** 2)
+    if args.flux_weight is None:
+        args.flux_weight = 1.0 if args.velocity == "uniform" else 0.0
     problem = Helmholtz(args.wavenumber, args.velocity, args.inclusion_velocity, args.pml_width, points=points,
                         source_points=args.source_points, device=device, norm=args.norm,
                         flux_weight=args.flux_weight, flux_radius=args.flux_radius)
