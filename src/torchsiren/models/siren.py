@@ -9,6 +9,7 @@ from torch import nn
 from ..errors import check_positive
 from ..kernels.dispatch import check_implementation, use_fused
 from ..kernels.linear import sine_linear
+from ..kernels import stack
 
 
 class SineLayer(nn.Module):
@@ -95,5 +96,13 @@ class Siren(nn.Module):
                 layer.implementation = value
 
     def forward(self, coords: torch.Tensor) -> torch.Tensor:
-        """coords: (..., in_features) -> (..., out_features)."""
+        """coords: (..., in_features) -> (..., out_features). On the fused path the whole stack is one autograd
+        Function (kernels/stack.py), whose backward chains the layers; layers with hooks keep the per-layer path."""
+        layers = list(self.net)
+        first = layers[0].linear.weight
+        if (stack.ENABLED and use_fused(self.implementation, coords, first)
+                and all(getattr(m, "implementation", self.implementation) == self.implementation for m in layers)
+                and not any(m._forward_hooks or m._forward_pre_hooks for m in self.net.modules())):
+            return stack.sine_stack(coords, [(m.linear.weight, m.linear.bias, m.omega_0) if isinstance(m, SineLayer)
+                                       else (m.weight, m.bias, None) for m in layers])
         return self.net(coords)

@@ -1,0 +1,175 @@
+"""A whole SIREN layer stack as one autograd Function, so its backward can chain the layers without materializing
+the gradient of every activation.
+
+Layer by layer, autograd's backward of a sine layer reads ∂L/∂y, multiplies by y' = ω₀ cos(z) (a full pass over
+an N × width tensor), then runs ∂L/∂x = ∂L/∂z · W and the weight and bias gradients (two more passes). Inside
+one Function the layer below is known, so its ∂L/∂z_below = (∂L/∂z · W) ⊙ y'_below comes out of one Triton
+matmul whose epilogue multiplies by y'_below and adds the tile's column sums into that layer's bias gradient.
+Each hidden layer saves three N × width passes (measured: benchmarks/results/session4/).
+
+Forward: the same kernels as sine_linear. A double backward (create_graph=True) recomputes the stack with
+differentiable PyTorch ops instead, as sine_linear does.
+"""
+from __future__ import annotations
+
+import torch
+
+from .dispatch import interpreting, matmul_precision
+from .linear import SMALL_K, _launch, column_sum
+
+ENABLED = True  # Siren takes the stack on the fused path; False restores the per-layer path (A/B benchmarks)
+
+try:
+    import triton
+    import triton.language as tl
+except ImportError:  # pragma: no cover - dispatch never calls in without Triton
+    triton = None
+
+if triton is not None:
+    @triton.jit
+    def _chain_kernel(g_ptr, w_ptr, d_ptr, out_ptr, gb_ptr, M, N, K, stride_gm, stride_wk,
+                      BIAS_SUM: tl.constexpr, FMA: tl.constexpr, PRECISION: tl.constexpr, WIDE: tl.constexpr,
+                      BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr):
+        """out = (g @ w) ⊙ d for g (M, K), w (K, N) row-major, d and out (M, N); gb += column sums of out."""
+        pid_m, pid_n = tl.program_id(0), tl.program_id(1)
+        rows = pid_m * BLOCK_M + tl.arange(0, BLOCK_M)
+        if WIDE:
+            rows = rows.to(tl.int64)
+        cols = pid_n * BLOCK_N + tl.arange(0, BLOCK_N)
+        row_ok, col_ok = rows < M, cols < N
+        acc = tl.zeros((BLOCK_M, BLOCK_N), dtype=tl.float32)
+        if FMA:
+            for k in range(0, K):
+                gk = tl.load(g_ptr + rows * stride_gm + k, mask=row_ok, other=0.0)
+                wk = tl.load(w_ptr + k * stride_wk + cols, mask=col_ok, other=0.0)
+                acc += gk[:, None] * wk[None, :]
+        else:
+            ks = tl.arange(0, BLOCK_K)
+            for k0 in range(0, K, BLOCK_K):
+                k_ok = (k0 + ks) < K
+                g = tl.load(g_ptr + rows[:, None] * stride_gm + (k0 + ks)[None, :],
+                            mask=row_ok[:, None] & k_ok[None, :], other=0.0)
+                w = tl.load(w_ptr + (k0 + ks)[:, None] * stride_wk + cols[None, :],
+                            mask=k_ok[:, None] & col_ok[None, :], other=0.0)
+                if PRECISION == "bf16":
+                    acc = tl.dot(g.to(tl.bfloat16), w.to(tl.bfloat16), acc)
+                else:
+                    acc = tl.dot(g, w, acc, input_precision=PRECISION)
+        out = rows[:, None] * N + cols[None, :]
+        ok = row_ok[:, None] & col_ok[None, :]
+        acc = acc * tl.load(d_ptr + out, mask=ok, other=0.0)
+        tl.store(out_ptr + out, acc, mask=ok)
+        if BIAS_SUM:
+            tl.atomic_add(gb_ptr + cols, tl.sum(acc, axis=0), mask=col_ok)
+
+    _CONFIGS = [triton.Config({"BLOCK_M": m, "BLOCK_N": n, "BLOCK_K": 32}, num_warps=w, num_stages=s)
+                for m, n, w, s in ((64, 64, 4, 4), (128, 64, 4, 4), (64, 128, 4, 4), (128, 128, 8, 3),
+                                   (64, 256, 8, 3))]
+    _tuned = triton.autotune(_CONFIGS, key=["N", "K", "FMA", "PRECISION", "WIDE"],
+                             reset_to_zero=["gb_ptr"])(_chain_kernel)
+
+
+def chain(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad: torch.Tensor | None
+          ) -> torch.Tensor:
+    """(grad_z @ weight) ⊙ d: the gradient of the pre-activation of the layer below, from grad_z (M, K) of the
+    layer above, its weight (K, N) and the layer below's y' = d (M, N). Adds its column sums into bias_grad (N,)
+    (zero it first) when given."""
+    m, k = grad_z.shape
+    n = weight.shape[1]
+    out = torch.empty(m, n, device=grad_z.device, dtype=torch.float32)
+    if m == 0:
+        return out
+    grad_z, weight, d = grad_z.contiguous(), weight.contiguous(), d.contiguous()
+    wide = max(m * max(n, k), k * n) >= 2 ** 31 - 1
+    args = (grad_z, weight, d, out, bias_grad if bias_grad is not None else out, m, n, k, grad_z.stride(0),
+            weight.stride(0))
+    flags = dict(BIAS_SUM=bias_grad is not None, FMA=k < SMALL_K, PRECISION=matmul_precision(grad_z.device),
+                 WIDE=wide)
+    if interpreting():
+        grid = (triton.cdiv(m, 32), triton.cdiv(n, 32))
+        _chain_kernel[grid](*args, **flags, BLOCK_M=32, BLOCK_N=32, BLOCK_K=16)
+    else:
+        grid = lambda meta: (triton.cdiv(m, meta["BLOCK_M"]), triton.cdiv(n, meta["BLOCK_N"]))  # noqa: E731
+        _tuned[grid](*args, **flags)
+    return out
+
+
+def _plain(x: torch.Tensor, params: list[torch.Tensor | None], omegas: list[float | None]) -> torch.Tensor:
+    """The stack in differentiable PyTorch ops (for a double backward)."""
+    for i, omega in enumerate(omegas):
+        z = torch.nn.functional.linear(x, params[2 * i], params[2 * i + 1])
+        x = z if omega is None else torch.sin(omega * z)
+    return x
+
+
+class _SineStack(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, omegas: tuple, *params: torch.Tensor | None) -> torch.Tensor:
+        train = any(ctx.needs_input_grad)
+        inputs, ds = [x], []
+        for i, omega in enumerate(omegas):
+            weight, bias = params[2 * i], params[2 * i + 1]
+            if omega is None:  # a linear layer
+                y, d = (torch.addmm(bias, x, weight.T) if bias is not None else x @ weight.T), None
+            else:
+                y, d = _launch(x, weight, bias, omega, store_d=train)
+            inputs.append(y)
+            ds.append(d)
+            x = y
+        ctx.omegas = omegas
+        if train:
+            ctx.save_for_backward(*inputs[:-1], *[d for d in ds if d is not None],
+                                  *[p for p in params if p is not None])
+            ctx.has_d = [d is not None for d in ds]
+            ctx.has_bias = [params[2 * i + 1] is not None for i in range(len(omegas))]
+        return x
+
+    @staticmethod
+    def backward(ctx, grad_out: torch.Tensor):
+        layers = len(ctx.omegas)
+        saved = list(ctx.saved_tensors)
+        inputs, saved = saved[:layers], saved[layers:]
+        n_d = sum(ctx.has_d)
+        ds_iter, params_iter = iter(saved[:n_d]), iter(saved[n_d:])
+        ds = [next(ds_iter) if has else None for has in ctx.has_d]
+        params: list[torch.Tensor | None] = []
+        for has_bias in ctx.has_bias:
+            params += [next(params_iter), next(params_iter) if has_bias else None]
+        if torch.is_grad_enabled():  # create_graph=True: a double backward follows, so stay differentiable
+            wanted = [t for t, need in zip([inputs[0], *params], [ctx.needs_input_grad[0],
+                                                                   *ctx.needs_input_grad[2:]])
+                      if need and t is not None]
+            with torch.enable_grad():
+                out = _plain(inputs[0], params, list(ctx.omegas))
+                got = iter(torch.autograd.grad(out, wanted, grad_out, create_graph=True, allow_unused=True))
+            grads = [next(got) if need and t is not None else None
+                     for t, need in zip([inputs[0], *params], [ctx.needs_input_grad[0], *ctx.needs_input_grad[2:]])]
+            return grads[0], None, *grads[1:]
+
+        grads: list[torch.Tensor | None] = [None] * (2 * layers)
+        top = layers - 1
+        grad_z = grad_out.contiguous() if ds[top] is None else grad_out * ds[top]
+        bias_sum = None
+        for i in range(top, -1, -1):
+            weight, bias = params[2 * i], params[2 * i + 1]
+            grads[2 * i] = grad_z.T @ inputs[i]
+            if bias is not None:
+                grads[2 * i + 1] = bias_sum if bias_sum is not None else column_sum(grad_z)
+            if i == 0:
+                grad_x = grad_z @ weight if ctx.needs_input_grad[0] else None
+                break
+            below_has_bias = params[2 * i - 1] is not None
+            bias_sum = torch.zeros(weight.shape[1], device=grad_z.device) if below_has_bias else None
+            grad_z = chain(grad_z, weight, ds[i - 1], bias_sum)  # every layer below the top one is a sine layer
+        return grad_x, None, *grads
+
+
+def sine_stack(x: torch.Tensor, layers: list[tuple[torch.Tensor, torch.Tensor | None, float | None]]
+               ) -> torch.Tensor:
+    """A stack of sine layers (weight (out, in), bias (out,) or None, ω₀) and optionally a last linear one
+    (ω₀ None), fused: x (..., in) -> (..., out). float32, CUDA (or Triton's interpreter)."""
+    lead = x.shape[:-1]
+    omegas = tuple(omega for _, _, omega in layers)
+    params = [t for weight, bias, _ in layers for t in (weight, bias)]
+    y = _SineStack.apply(x.reshape(-1, x.shape[-1]), omegas, *params)
+    return y.reshape(*lead, y.shape[-1])
