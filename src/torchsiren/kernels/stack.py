@@ -3,9 +3,9 @@ the gradient of every activation.
 
 Layer by layer, autograd's backward of a sine layer reads ∂L/∂y, multiplies by y' = ω₀ cos(z) (a full pass over
 an N × width tensor), then runs ∂L/∂x = ∂L/∂z · W and the weight and bias gradients (two more passes). Inside
-one Function the layer below is known, so its ∂L/∂z_below = (∂L/∂z · W) ⊙ y'_below comes out of one Triton
-matmul whose epilogue multiplies by y'_below and adds the tile's column sums into that layer's bias gradient.
-Each hidden layer saves three N × width passes (measured: benchmarks/results/session4/).
+one Function the layer below is known, so ∂L/∂z_below = (∂L/∂z · W) ⊙ y'_below is scaled in place, with the
+bias gradient's column sums taken in the same pass; below a last linear layer of few outputs the product
+(an outer product) and the scaling are one kernel. Measured: benchmarks/results/session4/stack_ab*.txt.
 
 Forward: the same kernels as sine_linear. A double backward (create_graph=True) recomputes the stack with
 differentiable PyTorch ops instead, as sine_linear does.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import torch
 
-from .dispatch import interpreting, matmul_precision
+from .dispatch import interpreting
 from .linear import SMALL_K, _launch, column_sum
 
 ENABLED = True  # Siren takes the stack on the fused path; False restores the per-layer path (A/B benchmarks)
@@ -28,66 +28,56 @@ except ImportError:  # pragma: no cover - dispatch never calls in without Triton
 if triton is not None:
     @triton.jit
     def _chain_kernel(g_ptr, w_ptr, d_ptr, out_ptr, gb_ptr, M, N, K, stride_gm, stride_wk,
-                      BIAS_SUM: tl.constexpr, FMA: tl.constexpr, PRECISION: tl.constexpr, WIDE: tl.constexpr,
-                      BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr):
-        """out = (g @ w) ⊙ d for g (M, K), w (K, N) row-major, d and out (M, N); gb += column sums of out."""
+                      BIAS_SUM: tl.constexpr, FMA: tl.constexpr, WIDE: tl.constexpr,
+                      BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
+        """out = (g @ w) ⊙ d for g (M, K) with K < 16 (exact float32 FMAs), or out = g ⊙ d for g (M, N) when not
+        FMA; w (K, N), d and out (M, N) row-major; gb (N,) += column sums of out."""
         pid_m, pid_n = tl.program_id(0), tl.program_id(1)
         rows = pid_m * BLOCK_M + tl.arange(0, BLOCK_M)
         if WIDE:
             rows = rows.to(tl.int64)
         cols = pid_n * BLOCK_N + tl.arange(0, BLOCK_N)
         row_ok, col_ok = rows < M, cols < N
-        acc = tl.zeros((BLOCK_M, BLOCK_N), dtype=tl.float32)
+        out = rows[:, None] * N + cols[None, :]
+        ok = row_ok[:, None] & col_ok[None, :]
         if FMA:
+            acc = tl.zeros((BLOCK_M, BLOCK_N), dtype=tl.float32)
             for k in range(0, K):
                 gk = tl.load(g_ptr + rows * stride_gm + k, mask=row_ok, other=0.0)
                 wk = tl.load(w_ptr + k * stride_wk + cols, mask=col_ok, other=0.0)
                 acc += gk[:, None] * wk[None, :]
         else:
-            ks = tl.arange(0, BLOCK_K)
-            for k0 in range(0, K, BLOCK_K):
-                k_ok = (k0 + ks) < K
-                g = tl.load(g_ptr + rows[:, None] * stride_gm + (k0 + ks)[None, :],
-                            mask=row_ok[:, None] & k_ok[None, :], other=0.0)
-                w = tl.load(w_ptr + (k0 + ks)[:, None] * stride_wk + cols[None, :],
-                            mask=k_ok[:, None] & col_ok[None, :], other=0.0)
-                if PRECISION == "bf16":
-                    acc = tl.dot(g.to(tl.bfloat16), w.to(tl.bfloat16), acc)
-                else:
-                    acc = tl.dot(g, w, acc, input_precision=PRECISION)
-        out = rows[:, None] * N + cols[None, :]
-        ok = row_ok[:, None] & col_ok[None, :]
+            acc = tl.load(g_ptr + out, mask=ok, other=0.0)
         acc = acc * tl.load(d_ptr + out, mask=ok, other=0.0)
         tl.store(out_ptr + out, acc, mask=ok)
         if BIAS_SUM:
             tl.atomic_add(gb_ptr + cols, tl.sum(acc, axis=0), mask=col_ok)
 
-    _CONFIGS = [triton.Config({"BLOCK_M": m, "BLOCK_N": n, "BLOCK_K": 32}, num_warps=w, num_stages=s)
-                for m, n, w, s in ((64, 64, 4, 4), (128, 64, 4, 4), (64, 128, 4, 4), (128, 128, 8, 3),
-                                   (64, 256, 8, 3))]
-    _tuned = triton.autotune(_CONFIGS, key=["N", "K", "FMA", "PRECISION", "WIDE"],
-                             reset_to_zero=["gb_ptr"])(_chain_kernel)
+    _CONFIGS = [triton.Config({"BLOCK_M": m, "BLOCK_N": n}, num_warps=w)
+                for m, n, w in ((64, 64, 4), (128, 64, 4), (32, 256, 8), (64, 256, 8))]
+    _tuned = triton.autotune(_CONFIGS, key=["N", "K", "FMA", "WIDE"], reset_to_zero=["gb_ptr"])(_chain_kernel)
 
 
 def chain(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad: torch.Tensor | None
           ) -> torch.Tensor:
     """(grad_z @ weight) ⊙ d: the gradient of the pre-activation of the layer below, from grad_z (M, K) of the
     layer above, its weight (K, N) and the layer below's y' = d (M, N). Adds its column sums into bias_grad (N,)
-    (zero it first) when given."""
+    (zero it first) when given. A narrow K (a last linear layer) is one kernel of FMAs; a wide one is a cuBLAS
+    matmul (torch's TF32 switch) whose output the kernel scales in place (a Triton matmul with this epilogue
+    measured 20% slower than cuBLAS at width 512 on an H200)."""
     m, k = grad_z.shape
     n = weight.shape[1]
-    out = torch.empty(m, n, device=grad_z.device, dtype=torch.float32)
+    fma = k < SMALL_K
+    grad_z, weight, d = grad_z.contiguous(), weight.contiguous(), d.contiguous()
+    out = torch.empty(m, n, device=grad_z.device, dtype=torch.float32) if fma else grad_z @ weight
     if m == 0:
         return out
-    grad_z, weight, d = grad_z.contiguous(), weight.contiguous(), d.contiguous()
     wide = max(m * max(n, k), k * n) >= 2 ** 31 - 1
-    args = (grad_z, weight, d, out, bias_grad if bias_grad is not None else out, m, n, k, grad_z.stride(0),
-            weight.stride(0))
-    flags = dict(BIAS_SUM=bias_grad is not None, FMA=k < SMALL_K, PRECISION=matmul_precision(grad_z.device),
-                 WIDE=wide)
+    args = (grad_z if fma else out, weight, d, out, bias_grad if bias_grad is not None else out, m, n, k,
+            grad_z.stride(0), weight.stride(0))
+    flags = dict(BIAS_SUM=bias_grad is not None, FMA=fma, WIDE=wide)
     if interpreting():
-        grid = (triton.cdiv(m, 32), triton.cdiv(n, 32))
-        _chain_kernel[grid](*args, **flags, BLOCK_M=32, BLOCK_N=32, BLOCK_K=16)
+        _chain_kernel[(triton.cdiv(m, 32), triton.cdiv(n, 32))](*args, **flags, BLOCK_M=32, BLOCK_N=32)
     else:
         grid = lambda meta: (triton.cdiv(m, meta["BLOCK_M"]), triton.cdiv(n, meta["BLOCK_N"]))  # noqa: E731
         _tuned[grid](*args, **flags)
