@@ -3,7 +3,7 @@ the gradient of every activation.
 
 Layer by layer, autograd's backward of a sine layer reads ∂L/∂y, multiplies by y' = ω₀ cos(z) (a full pass over
 an N × width tensor), then runs ∂L/∂x = ∂L/∂z · W and the weight and bias gradients (two more passes). Inside
-one Function the layer below is known, so ∂L/∂z_below = (∂L/∂z · W) ⊙ y'_below is scaled in place, with the
+one Function the layer below is known, so ∂L/∂z_below = (∂L/∂z · W) ⊙ y'_below takes one pass after the matmul, with the
 bias gradient's column sums taken in the same pass; below a last linear layer of few outputs the product
 (an outer product) and the scaling are one kernel. Measured: benchmarks/results/session4/stack_ab*.txt.
 
@@ -63,17 +63,18 @@ def chain(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad
     """(grad_z @ weight) ⊙ d: the gradient of the pre-activation of the layer below, from grad_z (M, K) of the
     layer above, its weight (K, N) and the layer below's y' = d (M, N). Adds its column sums into bias_grad (N,)
     (zero it first) when given. A narrow K (a last linear layer) is one kernel of FMAs; a wide one is a cuBLAS
-    matmul (torch's TF32 switch) whose output the kernel scales in place (a Triton matmul with this epilogue
-    measured 20% slower than cuBLAS at width 512 on an H200)."""
+    matmul (torch's TF32 switch) whose output the kernel scales (a Triton matmul with this epilogue measured 20%
+    slower than cuBLAS at width 512 on an H200)."""
     m, k = grad_z.shape
     n = weight.shape[1]
     fma = k < SMALL_K
     grad_z, weight, d = grad_z.contiguous(), weight.contiguous(), d.contiguous()
-    out = torch.empty(m, n, device=grad_z.device, dtype=torch.float32) if fma else grad_z @ weight
+    product = grad_z if fma else grad_z @ weight
+    out = torch.empty(m, n, device=grad_z.device, dtype=torch.float32)  # never in place: autotuning reruns it
     if m == 0:
         return out
     wide = max(m * max(n, k), k * n) >= 2 ** 31 - 1
-    args = (grad_z if fma else out, weight, d, out, bias_grad if bias_grad is not None else out, m, n, k,
+    args = (product, weight, d, out, bias_grad if bias_grad is not None else out, m, n, k,
             grad_z.stride(0), weight.stride(0))
     flags = dict(BIAS_SUM=bias_grad is not None, FMA=fma, WIDE=wide)
     if interpreting():
