@@ -11,8 +11,8 @@ from ..device import resolve_device
 from ..models import ModelSpec
 from ..problems import ImageFitting
 from ..runner import run_experiment
-from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, model_spec_from_args, positive_int, \
-    reopen_run, summarize, train_config_from_args
+from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, \
+    model_spec_from_args, positive_int, reopen_run, summarize, train_config_from_args
 
 # Defaults that keep the CPU demo under 3 minutes on 2 cores (≈38 dB) and fit the paper's 512² on a GPU.
 CPU_SIZE, CPU_STEPS = 128, 300

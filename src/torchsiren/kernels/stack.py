@@ -161,6 +161,8 @@ def sine_stack(x: torch.Tensor, layers: list[tuple[torch.Tensor, torch.Tensor | 
     (ω₀ None), fused: x (..., in) -> (..., out). float32, CUDA (or Triton's interpreter)."""
     lead = x.shape[:-1]
     omegas = tuple(omega for _, _, omega in layers)
+    if None in omegas[:-1]:
+        raise ValueError("sine_stack: only the last layer may be linear (ω₀ None)")
     params = [t for weight, bias, _ in layers for t in (weight, bias)]
     y = _SineStack.apply(x.reshape(-1, x.shape[-1]), omegas, *params)
     return y.reshape(*lead, y.shape[-1])

@@ -8,8 +8,8 @@ from torch import nn
 
 from ..errors import check_positive
 from ..kernels.dispatch import check_implementation, use_fused
-from ..kernels.linear import sine_linear
 from ..kernels import stack
+from ..kernels.linear import sine_linear
 
 
 class SineLayer(nn.Module):
