@@ -135,16 +135,26 @@ def test_medium_warmup_keeps_the_medium_out_of_the_equation():
         InverseHelmholtz(medium_warmup=-1, fd_nodes=31)
 
 
-def _point_source_field(problem: Helmholtz, coords: torch.Tensor, scale: complex) -> tuple[torch.Tensor, ...]:
-    """scale · ¼ i s H₀⁽²⁾(k r) and its gradient −¼ i s k H₁⁽²⁾(k r) r̂ as (N, 2) value, (N, 2, 2) Jacobian."""
+def _point_source_field(problem: Helmholtz, coords: torch.Tensor, scale: complex, k: float | None = None
+                        ) -> tuple[torch.Tensor, ...]:
+    """scale · ¼ i s H₀⁽²⁾(k r) around the source and its gradient −¼ i s k H₁⁽²⁾(k r) r̂ (k the problem's unless
+    given) as (N, 2) value and (N, 2, 2) Jacobian."""
     from scipy.special import hankel2
-    xy = coords.double().numpy()
+    k = problem.k if k is None else k
+    xy = coords.double().numpy() - problem.center.double().numpy()
     r = np.linalg.norm(xy, axis=-1)
-    u = scale * 0.25j * problem.amplitude * hankel2(0, problem.k * r)
-    du = (scale * -0.25j * problem.amplitude * problem.k * hankel2(1, problem.k * r))[:, None] * xy / r[:, None]
+    u = scale * 0.25j * problem.amplitude * hankel2(0, k * r)
+    du = (scale * -0.25j * problem.amplitude * k * hankel2(1, k * r))[:, None] * xy / r[:, None]
     value = torch.from_numpy(np.stack([u.real, u.imag], 1))
     jac = torch.from_numpy(np.stack([du.real, du.imag], 1))
     return value, jac
+
+
+def _flux(problem: Helmholtz, radius: float | None, scale: complex = 1.0, k: float | None = None) -> complex:
+    coords = problem.flux_circle(torch.Generator().manual_seed(0), radius)
+    value, jac = _point_source_field(problem, coords[:-1], scale, k)
+    value, jac = torch.cat([value, value[:1]]), torch.cat([jac, jac[:1]])  # the radius row is never read
+    return complex(problem.flux_residual(coords.double(), value, jac))
 
 
 @pytest.mark.parametrize("scale", [1.0, 0.8 * np.exp(0.3j)])
@@ -153,12 +163,20 @@ def test_source_flux_residual_vanishes_for_the_exact_field_only(scale, radius):
     """Green's identity with J₀ on a circle around the source: 0 for the point source's closed form,
     (scale − 1)·s/|s| for a scaled one, at a small, a large and a random radius."""
     problem = Helmholtz(sigma=1e-6, flux_weight=1.0, flux_radius=0.45, flux_points=512)
-    coords = problem.flux_circle(torch.Generator().manual_seed(0), radius)
-    value, jac = _point_source_field(problem, coords[:-1], scale)
-    value, jac = torch.cat([value, value[:1]]), torch.cat([jac, jac[:1]])  # the radius row is never read
-    got = complex(problem.flux_residual(coords.double(), value, jac))
     expected = (scale - 1) * problem.amplitude / abs(problem.amplitude)
-    assert abs(got - expected) < 1e-3
+    assert abs(_flux(problem, radius, scale) - expected) < 1e-3
+
+
+def test_source_flux_uses_the_medium_at_an_off_centre_source():
+    """A source at (-0.2, 0.1) in a uniform medium, and one inside the circle inclusion (velocity 2: k/2 there),
+    where any field that solves the equation inside the inclusion has no residual, whatever lies outside it."""
+    shifted = Helmholtz(sigma=1e-6, flux_weight=1.0, center=(-0.2, 0.1), flux_points=512)
+    assert shifted.flux_radius == pytest.approx(0.3)  # the PML starts at x = -0.5
+    assert abs(_flux(shifted, 0.25)) < 1e-3
+    inside = Helmholtz(sigma=1e-6, flux_weight=1.0, velocity="circle", flux_points=512)
+    assert inside.flux_radius == pytest.approx(0.1)
+    assert abs(_flux(inside, 0.08, k=inside.k / 2)) < 1e-3
+    assert abs(_flux(inside, 0.08)) > 0.1  # the background's k is wrong inside the inclusion
 
 
 def test_flux_constraint_joins_the_loss_and_checks_its_radius():
@@ -171,7 +189,9 @@ def test_flux_constraint_joins_the_loss_and_checks_its_radius():
         Helmholtz(flux_weight=1.0, flux_radius=0.6)
     with pytest.raises(TorchSirenError, match="flux-radius"):
         Helmholtz(flux_weight=1.0, flux_radius=0.01)
-    with pytest.raises(TorchSirenError, match="uniform medium"):
-        Helmholtz(flux_weight=1.0, velocity="circle")
+    with pytest.raises(TorchSirenError, match="flux-radius"):
+        Helmholtz(flux_weight=1.0, velocity="circle", flux_radius=0.2)  # the inclusion ends at 0.1
+    with pytest.raises(TorchSirenError, match="cannot apply"):
+        Helmholtz(flux_weight=1.0, velocity="square", center=(-0.32, 0.0))  # the square is 0.02 away
     with pytest.raises(TorchSirenError, match="flux-weight"):
         Helmholtz(flux_weight=-1.0)

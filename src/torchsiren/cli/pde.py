@@ -22,8 +22,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     h.add_argument("--flux-weight", type=float, default=None,
                    help="weight of the source constraint (Green's identity with J0 on circles around the source): "
                         "1 in a uniform medium, where it applies; 0 gives the authors' loss alone")
-    h.add_argument("--flux-radius", type=float, default=0.45,
-                   help="largest radius of the discs it is stated on (0.45; each step draws one)")
+    h.add_argument("--flux-radius", type=float, default=None,
+                   help="largest radius of its circles (each step draws one): 0.45, or less where the PML or a "
+                        "change of medium comes closer to the source")
+    h.add_argument("--source", default=None, metavar="X,Y",
+                   help="source position: 0,0 in a uniform medium, -0.35,0 in square/circle media as the authors "
+                        "(write --source=-0.35,0 when X is negative)")
     h.set_defaults(handler=run_helmholtz, lr=2e-5)
     v = _helmholtz_parser(sub, "helmholtz-inverse", "full-waveform inversion: the medium from receiver data",
                           "circle", "48² CPU")
@@ -70,15 +74,26 @@ def run_helmholtz(args: argparse.Namespace) -> int:
     points = args.points or (230 ** 2 if is_gpu(device) else 64 ** 2)
     if args.flux_weight is None:
         args.flux_weight = 1.0 if args.velocity == "uniform" else 0.0
+    source = _point("--source", args.source) if args.source else ((0.0, 0.0) if args.velocity == "uniform"
+                                                                  else (-0.35, 0.0))
     problem = Helmholtz(args.wavenumber, args.velocity, args.inclusion_velocity, args.pml_width, points=points,
-                        source_points=args.source_points, device=device, norm=args.norm,
+                        source_points=args.source_points, device=device, norm=args.norm, center=source,
                         flux_weight=args.flux_weight, flux_radius=args.flux_radius)
     config = train_config_from_args(args, 10_000 if is_gpu(device) else 200)
     spec = model_spec_from_args(args, 2, 2)
     settings = {"wavenumber": args.wavenumber, "velocity": args.velocity, "pml_width": args.pml_width,
                 "inclusion_velocity": args.inclusion_velocity, "points": points, "source_points": args.source_points,
-                "norm": args.norm, "flux_weight": args.flux_weight, "flux_radius": args.flux_radius}
+                "norm": args.norm, "flux_weight": args.flux_weight,
+                "flux_radius": getattr(problem, "flux_radius", None), "source": list(source)}
     return execute(args, problem, spec, config, device, settings, f"Helmholtz (k = {args.wavenumber}, {args.velocity})")
+
+
+def _point(name: str, text: str) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        raise TorchSirenError(f"{name} takes X,Y (two numbers, e.g. -0.35,0), got {text!r}") from None
+    return x, y
 
 
 def run_inverse(args: argparse.Namespace) -> int:

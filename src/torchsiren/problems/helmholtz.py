@@ -12,8 +12,8 @@ Under the authors' L1 loss a trained network satisfies the equation almost every
 residual just outside the weighted source region (r ≈ 0.065–0.09 for the defaults): spurious ring sources of
 about −0.5i·|amplitude| that L1 charges little for, and that scale the whole field by ≈ 1.18∠13°. An optional
 second constraint (`flux_weight`) pins what the source radiates: Green's second identity with the regular
-solution J₀(k r) of the homogeneous equation, on a circle of random radius ρ ∈ [source disc, flux_radius] in the
-uniform medium around the source (no PML inside),
+solution J₀(k r) of the homogeneous equation (k of the medium at the source), on a circle of random radius
+ρ ∈ [source disc, flux_radius] inside the uniform medium around the source (no PML, no inclusion inside),
     ∮_{r=ρ} (J₀(kρ) ∂u/∂r + k J₁(kρ) u) ds = ∫_{r<ρ} f J₀(k r) dA = amplitude · e^(−k²σ/2),
 so no annulus around the source may radiate a net monopole. It needs only Φ's value and gradient on the circle.
 """
@@ -44,7 +44,7 @@ class Helmholtz(Problem):
                  pml_width: float = 0.5, amplitude: complex = 1 + 1j, sigma: float = 1e-4, points: int = 230 ** 2,
                  source_points: int = 100, eval_size: int = 256, device: torch.device | str = "cpu",
                  center: tuple[float, float] = (0.0, 0.0), norm: str = "l1", flux_weight: float = 0.0,
-                 flux_radius: float = 0.45, flux_points: int = 256) -> None:
+                 flux_radius: float | None = None, flux_points: int = 256) -> None:
         if not wavenumber > 0:
             raise TorchSirenError(f"--wavenumber must be > 0, got {wavenumber}")
         if velocity not in VELOCITIES:
@@ -57,16 +57,23 @@ class Helmholtz(Problem):
             raise TorchSirenError(f"PML width {pml_width} leaves no domain inside [-1, 1]; use 0 <= --pml-width < 1")
         if not flux_weight >= 0:
             raise TorchSirenError(f"--flux-weight must be >= 0, got {flux_weight}")
-        if flux_weight > 0 and velocity != "uniform":
-            raise TorchSirenError("--flux-weight needs a uniform medium around the source (--velocity uniform)")
-        if flux_weight > 0 and not 5e2 * sigma <= flux_radius <= 1 - pml_width - max(abs(c) for c in center):
-            raise TorchSirenError(f"--flux-radius {flux_radius} must be at least the source disc's radius "
-                                  f"{5e2 * sigma:g} and keep the disc outside the PML (radius + |source| <= "
-                                  f"{1 - pml_width:g})")
+        if not max(abs(c) for c in center) < 1 - pml_width:
+            raise TorchSirenError(f"the source {tuple(center)} lies in the PML; keep |x|, |y| < {1 - pml_width:g}")
         self.k, self.velocity, self.inclusion_velocity = float(wavenumber), velocity, float(inclusion_velocity)
         self.pml, self.amplitude, self.sigma = float(pml_width), complex(amplitude), float(sigma)
         self.device, self.eval_size = torch.device(device), eval_size
         self.center = torch.tensor(center, dtype=torch.float32)
+        if flux_weight > 0:
+            limit = min(1 - pml_width - max(abs(c) for c in center), self.uniform_radius())
+            low = 5e2 * sigma
+            if limit < low:
+                raise TorchSirenError(f"the medium changes {self.uniform_radius():.3g} from the source, closer than "
+                                      f"the source disc ({low:g}): the source constraint cannot apply; use "
+                                      "--flux-weight 0")
+            flux_radius = min(0.45, limit) if flux_radius is None else flux_radius
+            if not low <= flux_radius <= limit:
+                raise TorchSirenError(f"--flux-radius {flux_radius} must lie in [{low:g}, {limit:.3g}]: at least the "
+                                      "source disc, and no farther than the PML or a change of medium")
         # the authors' weight of the source region relative to the rest (L1); under L2 its square is that weight
         self.on_weight = points / 1e3 if norm == "l1" else math.sqrt(points / 1e3)
 
@@ -120,9 +127,10 @@ class Helmholtz(Problem):
         normal = (coords[:n] - self.center.to(coords.device, coords.dtype)) / rho
         dudr = torch.complex((jac[:n, 0] * normal).sum(-1), (jac[:n, 1] * normal).sum(-1))
         u = torch.complex(value[:n, 0], value[:n, 1])
-        kr = self.k * rho
-        bracket = torch.special.bessel_j0(kr) * dudr + self.k * torch.special.bessel_j1(kr) * u
-        radiated = self.amplitude * math.exp(-self.k ** 2 * self.sigma / 2)
+        k = self.k * math.sqrt(float(self.squared_slowness(self.center[None])[0]))  # the medium at the source
+        kr = k * rho
+        bracket = torch.special.bessel_j0(kr) * dudr + k * torch.special.bessel_j1(kr) * u
+        radiated = self.amplitude * math.exp(-k ** 2 * self.sigma / 2)
         return (2 * math.pi * rho * bracket.mean() - radiated) / abs(self.amplitude)
 
     def residual(self, coords: torch.Tensor, value: torch.Tensor, jac: torch.Tensor, hdiag: torch.Tensor,
@@ -137,6 +145,16 @@ class Helmholtz(Problem):
         g = torch.exp(-(d ** 2).sum(-1) / (2 * self.sigma)) / (2 * math.pi * self.sigma)
         g = torch.where(g < 1e-5, torch.zeros_like(g), g)
         return g * self.amplitude
+
+    def uniform_radius(self) -> float:
+        """How far from the source the medium stays as it is at the source (inf for a uniform medium)."""
+        c = self.center.abs()
+        if self.velocity == "square":  # |x|, |y| < 0.3
+            inside = bool((c < 0.3).all())
+            return float((0.3 - c).min()) if inside else float((c - 0.3).clamp(min=0).norm())
+        if self.velocity == "circle":  # r < 0.1
+            return abs(float(self.center.norm()) - 0.1)
+        return math.inf
 
     def squared_slowness(self, coords: torch.Tensor) -> torch.Tensor:
         inside = torch.zeros(coords.shape[0], dtype=torch.bool, device=coords.device)
