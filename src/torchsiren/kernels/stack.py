@@ -5,7 +5,8 @@ an N × width tensor), then runs ∂L/∂x = ∂L/∂z · W and the weight and b
 Inside one Function the layer below is known, so ∂L/∂z_below = (∂L/∂z · W) ⊙ y'_below takes one pass after the
 cuBLAS matmul, with the layer below's bias gradient summed in that same pass; below a last linear layer of few
 outputs, the product (an outer product) and the multiply are one kernel, so its ∂L/∂y is never stored.
-Measured on an H200: 1.09–1.12× per fitting step (benchmarks/results/session4/stack_ab.txt).
+Measured on an H200: 1.09–1.12× per fitting step (benchmarks/results/session4/stack_ab.txt). The bias sums
+are atomic adds, so on a GPU the bias gradients are not bitwise reproducible from run to run (float32 rounding).
 
 Forward: the same kernels as sine_linear. A double backward (create_graph=True) recomputes the stack with
 differentiable PyTorch ops instead, as sine_linear does.
