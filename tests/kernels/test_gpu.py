@@ -63,3 +63,19 @@ def test_more_than_two_to_the_31_outputs():
         y = sine_linear(x, w, b, 30.0)
         for rows in (slice(0, 1000), slice(n - 1000, n)):
             close(y[rows], torch.sin(30.0 * (x[rows].double() @ w.double().T + b.double())), 1e-4)
+
+
+@pytest.mark.parametrize("k", [1, 64])
+def test_stack_chain_past_two_to_the_31_elements(k):
+    """The backward's chain kernel on 8.4M rows × 256: the outer product (k = 1) and the scaling after cuBLAS
+    (k = 64), with the bias sums, must not wrap int32 offsets."""
+    from torchsiren.kernels.stack import chain
+    n, width = (1 << 23) + 3, 256
+    g, w = torch.randn(n, k, device="cuda"), torch.randn(k, width, device="cuda") / k ** 0.5
+    d = torch.rand(n, width, device="cuda")
+    gb = torch.zeros(width, device="cuda")
+    out = chain(g, w, d, gb)
+    for rows in (slice(0, 1000), slice(n - 1000, n)):
+        close(out[rows], (g[rows].double() @ w.double()) * d[rows].double(), 2e-2)
+    want = ((g.double() @ w.double()) * d.double()).sum(0)
+    close(gb, want, 1e-3 * want.abs().max().item())

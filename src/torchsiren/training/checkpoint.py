@@ -102,8 +102,9 @@ def load_checkpoint(path: Path, model: nn.Module, optimizer: torch.optim.Optimiz
                     ) -> dict:
     """Restore model, optimizer and RNG saved by save_checkpoint; returns the metadata (step, …).
 
-    Resuming on the device type it was saved on is bit-exact; on another one (CPU <-> CUDA) the random point
-    samples of later steps differ (the generators' states are not interchangeable)."""
+    Resuming on the CPU is bit-exact; on a GPU, to float32 rounding (the fused kernels sum bias gradients with
+    atomic adds, so two uninterrupted GPU runs differ as much). On another device type (CPU <-> CUDA) the random
+    point samples of later steps differ (the generators' states are not interchangeable)."""
     device = next(model.parameters()).device
     tensors, meta = read_tensors(path, device)
     load_state(model, {k[6:]: v for k, v in tensors.items() if k.startswith("model.")}, path)
