@@ -128,14 +128,14 @@ class _SineStack(torch.autograd.Function):
         for has_bias in ctx.has_bias:
             params += [next(params_iter), next(params_iter) if has_bias else None]
         if torch.is_grad_enabled():  # create_graph=True: a double backward follows, so stay differentiable
-            wanted = [t for t, need in zip([inputs[0], *params], [ctx.needs_input_grad[0],
-                                                                   *ctx.needs_input_grad[2:]])
-                      if need and t is not None]
+            candidates = [inputs[0], *params]
+            needed = [need and t is not None for t, need in
+                      zip(candidates, [ctx.needs_input_grad[0], *ctx.needs_input_grad[2:]])]
             with torch.enable_grad():
                 out = _plain(inputs[0], params, list(ctx.omegas))
-                got = iter(torch.autograd.grad(out, wanted, grad_out, create_graph=True, allow_unused=True))
-            grads = [next(got) if need and t is not None else None
-                     for t, need in zip([inputs[0], *params], [ctx.needs_input_grad[0], *ctx.needs_input_grad[2:]])]
+                got = iter(torch.autograd.grad(out, [t for t, n in zip(candidates, needed) if n], grad_out,
+                                               create_graph=True, allow_unused=True))
+            grads = [next(got) if n else None for n in needed]
             return grads[0], None, *grads[1:]
 
         grads: list[torch.Tensor | None] = [None] * (2 * layers)
