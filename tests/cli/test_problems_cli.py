@@ -73,6 +73,8 @@ def test_helmholtz_and_wave_runs_write_their_pictures(tmp_path, capsys):
     assert "from step 3 to 5" in out and json.loads((tmp_path / "h" / "metrics.json").read_text())["steps"] == 5
     code, _, err = run_cli(capsys, "wave", "--steps", 3, "--points", 128, "--out", tmp_path / "w", *FAST)
     assert code == 0, err
+    code, out, err = run_cli(capsys, "wave", "--steps", 4, "--points", 128, "--resume", tmp_path / "w", *FAST)
+    assert code == 0 and "from step 3 to 4" in out, err  # the curriculum (3 steps by default) is the run's own
     metrics = json.loads((tmp_path / "w" / "metrics.json").read_text())
     assert "rel_l2_t0.25" in metrics and (tmp_path / "w" / "wave.gif").exists()
     assert (tmp_path / "w" / "siren_t0.25.png").exists() and (tmp_path / "w" / "fd_t0.25.png").exists()

@@ -81,6 +81,14 @@ def add_resume_option(p: argparse.ArgumentParser) -> None:
                    help="continue the run in DIR (from its checkpoint) up to --steps in total")
 
 
+def stored_setting(args: argparse.Namespace, key: str):
+    """With --resume, the run's own value of a setting whose default derives from others (None otherwise)."""
+    if not getattr(args, "resume", None):
+        return None
+    from ..training import RunDir
+    return RunDir.open(args.resume).read_config().get(key)
+
+
 def reopen_run(path: str, task: str, steps: int | None):
     """The run folder to resume, its config.json and its training config with `steps` (if given) in total."""
     from ..training import RunDir

@@ -9,7 +9,7 @@ from ..problems.helmholtz import VELOCITIES, Helmholtz
 from ..problems.inverse_helmholtz import InverseHelmholtz
 from ..problems.wave import WaveEquation
 from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, \
-    model_spec_from_args, positive_int, train_config_from_args
+    model_spec_from_args, positive_int, stored_setting, train_config_from_args
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -119,7 +119,8 @@ def run_wave(args: argparse.Namespace) -> int:
         raise TorchSirenError(f"--pretrain-steps must be >= 0, got {args.pretrain_steps}")
     points = args.points or (230 ** 2 if is_gpu(device) else 48 ** 2)
     config = train_config_from_args(args, 10_000 if is_gpu(device) else 200)
-    curriculum = args.curriculum_steps or max(1, config.steps - args.pretrain_steps)
+    curriculum = (args.curriculum_steps or stored_setting(args, "curriculum_steps")  # a resumed run keeps its own
+                  or max(1, config.steps - args.pretrain_steps))
     positive_int("--curriculum-steps", curriculum)
     problem = WaveEquation(args.velocity, t_max=args.t_max, points=points, curriculum_steps=curriculum,
                            pretrain_steps=args.pretrain_steps, device=device)
