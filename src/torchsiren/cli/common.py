@@ -110,6 +110,16 @@ def reopen_run(path: str, task: str, steps: int | None):
     return run_dir, cfg, config
 
 
+def continue_run(args: argparse.Namespace, run_dir, cfg: dict, config: TrainConfig, problem, spec: ModelSpec,
+                 device: torch.device) -> int:
+    """Record the new step count in config.json and train on from the run's checkpoint."""
+    from ..runner import run_experiment
+    cfg["train"] = config.to_dict()
+    run_dir.write_config(cfg)
+    metrics = run_experiment(problem, spec, config, run_dir, device, resume=True, progress=not args.quiet)[1]
+    return summarize(metrics, run_dir.path)
+
+
 def execute(args: argparse.Namespace, problem, spec: ModelSpec, config: TrainConfig, device: torch.device,
             settings: dict, what: str) -> int:
     """Create the run folder (or reopen it with --resume), train, report, and print where everything went.
@@ -123,10 +133,7 @@ def execute(args: argparse.Namespace, problem, spec: ModelSpec, config: TrainCon
             if cfg.get(key) != value:
                 raise TorchSirenError(f"{run_dir.path} was started with {key} = {cfg.get(key)!r}, not {value!r}; "
                                       "resume with the options the run was started with")
-        cfg["train"] = config.to_dict()
-        run_dir.write_config(cfg)
-        metrics = run_experiment(problem, spec, config, run_dir, device, resume=True, progress=not args.quiet)[1]
-        return summarize(metrics, run_dir.path)
+        return continue_run(args, run_dir, cfg, config, problem, spec, device)
     run_dir = RunDir.create(args.out, problem.task)
     print(f"{what} with {spec.name} on {device} for {config.steps} steps -> {run_dir.path}")
     metrics = run_experiment(problem, spec, config, run_dir, device, settings, progress=not args.quiet)[1]

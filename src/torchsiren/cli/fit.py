@@ -10,9 +10,8 @@ from ..data import cameraman, load_image, resize_longer_side
 from ..device import resolve_device
 from ..models import ModelSpec
 from ..problems import ImageFitting
-from ..runner import run_experiment
-from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, \
-    model_spec_from_args, positive_int, reopen_run, summarize, train_config_from_args
+from .common import add_model_options, add_resume_option, add_train_options, continue_run, execute, is_gpu, \
+    model_spec_from_args, positive_int, reopen_run, train_config_from_args
 
 # Defaults that keep the CPU demo under 3 minutes on 2 cores (≈38 dB) and fit the paper's 512² on a GPU.
 CPU_SIZE, CPU_STEPS = 128, 300
@@ -64,8 +63,4 @@ def resume(args: argparse.Namespace, device: torch.device) -> int:
     """fit-image rebuilds its problem from config.json, so `--resume DIR` alone is enough."""
     run_dir, cfg, config = reopen_run(args.resume, "fit-image", args.steps)
     spec = ModelSpec.from_dict(cfg["model"])
-    problem = image_problem(cfg, device)
-    cfg["train"] = config.to_dict()
-    run_dir.write_config(cfg)
-    metrics = run_experiment(problem, spec, config, run_dir, device, resume=True, progress=not args.quiet)[1]
-    return summarize(metrics, run_dir.path)
+    return continue_run(args, run_dir, cfg, config, image_problem(cfg, device), spec, device)

@@ -63,6 +63,7 @@ class Helmholtz(Problem):
         self.pml, self.amplitude, self.sigma = float(pml_width), complex(amplitude), float(sigma)
         self.device, self.eval_size = torch.device(device), eval_size
         self.center = torch.tensor(center, dtype=torch.float32)
+        self.source_k = self.k * math.sqrt(float(self.squared_slowness(self.center[None])[0]))  # medium there
         if flux_weight > 0:
             limit = min(1 - pml_width - max(abs(c) for c in center), self.uniform_radius())
             low = 5e2 * sigma
@@ -127,7 +128,7 @@ class Helmholtz(Problem):
         normal = (coords[:n] - self.center.to(coords.device, coords.dtype)) / rho
         dudr = torch.complex((jac[:n, 0] * normal).sum(-1), (jac[:n, 1] * normal).sum(-1))
         u = torch.complex(value[:n, 0], value[:n, 1])
-        k = self.k * math.sqrt(float(self.squared_slowness(self.center[None])[0]))  # the medium at the source
+        k = self.source_k
         kr = k * rho
         bracket = torch.special.bessel_j0(kr) * dudr + k * torch.special.bessel_j1(kr) * u
         radiated = self.amplitude * math.exp(-k ** 2 * self.sigma / 2)
