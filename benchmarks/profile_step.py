@@ -36,37 +36,42 @@ def fit_step(model, opt):
     return step
 
 
-with float32_matmuls("tf32"):
-    for impl in ("torch", "fused"):
-        m = Siren(2, 1, implementation=impl).to(dev)
-        eager = median_ms(fit_step(m, torch.optim.Adam(m.parameters(), 1e-4, fused=True)), dev, 5, 20)
-        replay, _ = capture_step(lambda: problem.loss(m, 0, gen), graph_optimizer(list(m.parameters()), 1e-4))
-        graphed = median_ms(replay, dev, 5, 20)
-        print(f"fit-256 {impl:5s} tf32: eager {eager:.3f} ms, CUDA graph {graphed:.3f} ms")
-    m = Siren(2, 1, implementation="fused").to(dev)
-    print(profile_table(fit_step(m, torch.optim.Adam(m.parameters(), 1e-4, fused=True)), 10, 14))
-
-    coords = torch.rand(65536, 2, device=dev) * 2 - 1
-    target = torch.randn(65536, 2, device=dev)
-    for impl in ("torch", "fused"):
-        for method in ("autograd", "forward"):
+def main() -> None:
+    with float32_matmuls("tf32"):
+        for impl in ("torch", "fused"):
             m = Siren(2, 1, implementation=impl).to(dev)
-            opt = torch.optim.Adam(m.parameters(), 1e-4, fused=True)
+            eager = median_ms(fit_step(m, torch.optim.Adam(m.parameters(), 1e-4, fused=True)), dev, 5, 20)
+            replay, _ = capture_step(lambda: problem.loss(m, 0, gen), graph_optimizer(list(m.parameters()), 1e-4))
+            graphed = median_ms(replay, dev, 5, 20)
+            print(f"fit-256 {impl:5s} tf32: eager {eager:.3f} ms, CUDA graph {graphed:.3f} ms")
+        m = Siren(2, 1, implementation="fused").to(dev)
+        print(profile_table(fit_step(m, torch.optim.Adam(m.parameters(), 1e-4, fused=True)), 10, 14))
 
-            def gstep():
-                f = evaluate(m, coords, ("jacobian",), method=method)
-                loss = ((f.jacobian[:, 0] - target) ** 2).sum(-1).mean()
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-            print(f"gradient step 65,536 pts {impl:5s} {method:8s}: {median_ms(gstep, dev, 3, 10):.3f} ms")
-    m = Siren(2, 1, implementation="fused").to(dev)
-    opt = torch.optim.Adam(m.parameters(), 1e-4, fused=True)
+        coords = torch.rand(65536, 2, device=dev) * 2 - 1
+        target = torch.randn(65536, 2, device=dev)
+        for impl in ("torch", "fused"):
+            for method in ("autograd", "forward"):
+                m = Siren(2, 1, implementation=impl).to(dev)
+                opt = torch.optim.Adam(m.parameters(), 1e-4, fused=True)
 
-    def lstep():
-        f = evaluate(m, coords, ("laplacian",))
-        loss = ((f.laplacian - target[:, :1]) ** 2).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-    print(profile_table(lstep, 5, 12))
+                def gstep():
+                    f = evaluate(m, coords, ("jacobian",), method=method)
+                    loss = ((f.jacobian[:, 0] - target) ** 2).sum(-1).mean()
+                    opt.zero_grad(set_to_none=True)
+                    loss.backward()
+                    opt.step()
+                print(f"gradient step 65,536 pts {impl:5s} {method:8s}: {median_ms(gstep, dev, 3, 10):.3f} ms")
+        m = Siren(2, 1, implementation="fused").to(dev)
+        opt = torch.optim.Adam(m.parameters(), 1e-4, fused=True)
+
+        def lstep():
+            f = evaluate(m, coords, ("laplacian",))
+            loss = ((f.laplacian - target[:, :1]) ** 2).mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+        print(profile_table(lstep, 5, 12))
+
+
+if __name__ == "__main__":
+    main()

@@ -176,7 +176,10 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
     step_ours, _ = _our_step(loss_ours, ours, device, precision, graph=kind != "sdf")
 
     ms_r, ms_o = median_ms(step_ref, device, warmup, repeats), median_ms(step_ours, device, warmup, repeats)
-    return {"reference_ms": ms_r, "torchsiren_ms": ms_o,
+    # torchsiren's matmul work: the Laplacian's forward-mode state has 2 + in_f rows per point through a forward
+    # and a backward; value and gradient take 6 matmuls per layer (kernels/gradient.py), twice a fitting step's 3
+    passes = in_f + 2 if kind == "laplacian" else 2
+    return {"reference_ms": ms_r, "torchsiren_ms": ms_o, "flops": passes * _mlp_flops(points, in_f, width, 1),
             "quality": {"relative_error_vs_reference": rel, "measure": f"‖{kind} ours − reference‖/‖reference‖"}}
 
 
@@ -209,7 +212,7 @@ def grid_eval(side, width, steps, device, warmup, repeats, precision):
 
     rel = ((run_ours() - run_ref()).norm() / run_ref().norm()).item()
     ms_r, ms_o = median_ms(run_ref, device, 1, max(1, repeats // 4)), median_ms(run_ours, device, 1, max(1, repeats // 4))
-    return {"reference_ms": ms_r, "torchsiren_ms": ms_o,
+    return {"reference_ms": ms_r, "torchsiren_ms": ms_o, "flops": _mlp_flops(side ** 3, 3, width, 1) / 3,
             "quality": {"relative_error_vs_reference": rel, "measure": f"{side}³ grid values"}}
 
 
@@ -326,7 +329,8 @@ WORKLOADS = {
 
 
 def _matmul_rate(device: torch.device) -> float:
-    """FLOP/s of a width-256 matmul in fp32 on this device, measured now (for the fraction of the floor)."""
+    """FLOP/s of a width-256 float32 matmul on this device at the current operand precision (exact or TF32),
+    measured now: the floor of a workload is its matmul FLOPs at this rate."""
     n = 262_144 if device.type == "cuda" else 16_384
     a, b = torch.randn(n, 256, device=device), torch.randn(256, 256, device=device)
     ms = median_ms(lambda: a @ b, device, 2, 5)
@@ -336,7 +340,7 @@ def _matmul_rate(device: torch.device) -> float:
 def run_benchmarks(names: list[str], device: torch.device, quick: bool, steps: int, repeats: int = 10,
                    log: Callable[[str], None] = print, precision: str = "fp32") -> list[dict]:
     """precision: torchsiren's float32 matmuls, "fp32" (exact) or "tf32"; the reference always runs exact fp32."""
-    with float32_matmuls("fp32"):
+    with float32_matmuls(precision):  # the floor at torchsiren's own operand precision
         rate = _matmul_rate(device)
     rows = []
     for name in names:
@@ -351,6 +355,7 @@ def run_benchmarks(names: list[str], device: torch.device, quick: bool, steps: i
         if "flops" in r:
             floor_ms = r["flops"] / rate * 1000
             row |= {"tflops": round(r["flops"] / (r["torchsiren_ms"] / 1000) / 1e12, 4),
+                    "matmul_rate_tflops": round(rate / 1e12, 2),
                     "floor_ms": round(floor_ms, 4), "fraction_of_floor": round(floor_ms / r["torchsiren_ms"], 4)}
         if device.type == "cuda":
             row["peak_memory_mb"] = round(torch.cuda.max_memory_allocated(device) / 2 ** 20, 1)

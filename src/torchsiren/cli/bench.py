@@ -46,12 +46,14 @@ def run(args: argparse.Namespace) -> int:
     meta = {"device": device_name(device), "torch": torch.__version__, "python": platform.python_version(),
             "quick": args.quick, "steps": steps, "precision": precision, "triton": _triton_version()}
     write_json(out, meta | {"workloads": rows})
-    table = ["| workload | size | reference ms | torchsiren ms | speedup | quality |", "|---|---|---|---|---|---|"]
+    table = ["| workload | size | reference ms | torchsiren ms | speedup | TFLOP/s | of floor | peak MB | quality |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         q = ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in r["quality"].items()
                       if k != "measure")
+        extra = " | ".join(f"{r[k]:.3g}" if k in r else "–" for k in ("tflops", "fraction_of_floor", "peak_memory_mb"))
         table.append(f"| {r['workload']} | {r['size']} | {r['reference_ms']:.2f} | {r['torchsiren_ms']:.2f} | "
-                     f"{r['speedup']:.2f}× | {q} |")
+                     f"{r['speedup']:.2f}× | {extra} | {q} |")
     text = (f"{meta['device']}, torch {meta['torch']}, Triton {meta['triton']}, torchsiren matmuls {precision}"
             f"{' (quick sizes)' if args.quick else ''}\n\n" + "\n".join(table))
     out.with_suffix(".md").write_text(text + "\n", encoding="utf-8")

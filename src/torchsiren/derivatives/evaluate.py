@@ -7,6 +7,8 @@ import torch
 from torch import nn
 
 from ..kernels.dispatch import plain_torch
+from ..kernels.gradient import value_and_gradient
+from ..models.siren import Siren
 from . import autograd
 from .forward import forward_derivatives, supports_forward_mode
 
@@ -42,6 +44,20 @@ def choose_method(model: nn.Module, needs: set[str], method: str = "auto") -> st
     return method
 
 
+def _fused_gradient_layers(model: nn.Module, coords: torch.Tensor, needs: set[str], method: str) -> list | None:
+    """The Siren's layers when Φ and ∇Φ can come from kernels/gradient.py: a Siren of one output under a linear
+    layer on the fused path, coords that need no gradient of their own, and nothing beyond the Jacobian asked for
+    with method "auto". (On the CPU its PyTorch form measured no faster than autograd, so it serves CUDA only.)"""
+    if method != "auto" or not needs <= {"value", "jacobian"} or coords.requires_grad or coords.dim() != 2:
+        return None
+    if not isinstance(model, Siren) or model.out_features != 1:
+        return None
+    layers = model.fused_layers(coords)
+    if layers is None or layers[-1][2] is not None:
+        return None
+    return layers
+
+
 def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str, ...] = ("value",),
              method: str = "auto") -> Fields:
     """Compute what `needs` lists of model at coords (N, in). The results stay differentiable in the weights
@@ -53,6 +69,10 @@ def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str
     if needs == {"value"}:
         return Fields(coords, model(coords))
     training = torch.is_grad_enabled()
+    layers = _fused_gradient_layers(model, coords, needs, method)
+    if layers is not None:  # Φ and ∇Φ with the hand-written double backward (kernels/gradient.py)
+        value, grad = value_and_gradient(coords, layers, fused=True)
+        return Fields(coords, value, grad.unsqueeze(1))
     with torch.enable_grad():
         if choose_method(model, needs, method) == "forward":
             diagonal = "hessian_diagonal" in needs

@@ -178,5 +178,9 @@ class _SineLinear(torch.autograd.Function):
 def sine_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float) -> torch.Tensor:
     """sin(ω₀ (x Wᵀ + b)) fused: x (..., in), weight (out, in), bias (out,) -> (..., out). float32, CUDA."""
     lead = x.shape[:-1]
-    y = _SineLinear.apply(x.reshape(-1, x.shape[-1]), weight, bias, float(omega))
+    x = x.reshape(-1, x.shape[-1])
+    if torch.is_grad_enabled():
+        y = _SineLinear.apply(x, weight, bias, float(omega))
+    else:  # evaluation: no y' to write, nothing to save
+        y = _launch(x, weight, bias, float(omega), store_d=False)[0]
     return y.reshape(*lead, weight.shape[0])

@@ -94,20 +94,28 @@ def _plain(x: torch.Tensor, params: list[torch.Tensor | None], omegas: list[floa
     return x
 
 
+def _forward(x: torch.Tensor, omegas: tuple, params: tuple, store_d: bool
+             ) -> tuple[list[torch.Tensor], list[torch.Tensor | None]]:
+    """Every layer's input and the output (inputs), and each sine layer's y' = ω₀ cos(z) when store_d (ds)."""
+    inputs, ds = [x], []
+    for i, omega in enumerate(omegas):
+        weight, bias = params[2 * i], params[2 * i + 1]
+        if omega is None:  # a linear layer
+            y, d = (torch.addmm(bias, x, weight.T) if bias is not None else x @ weight.T), None
+        else:
+            y, d = _launch(x, weight, bias, omega, store_d=store_d)
+        inputs.append(y)
+        ds.append(d)
+        x = y
+    return inputs, ds
+
+
 class _SineStack(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x: torch.Tensor, omegas: tuple, *params: torch.Tensor | None) -> torch.Tensor:
         train = any(ctx.needs_input_grad)
-        inputs, ds = [x], []
-        for i, omega in enumerate(omegas):
-            weight, bias = params[2 * i], params[2 * i + 1]
-            if omega is None:  # a linear layer
-                y, d = (torch.addmm(bias, x, weight.T) if bias is not None else x @ weight.T), None
-            else:
-                y, d = _launch(x, weight, bias, omega, store_d=train)
-            inputs.append(y)
-            ds.append(d)
-            x = y
+        inputs, ds = _forward(x, omegas, params, store_d=train)
+        x = inputs[-1]
         ctx.omegas = omegas
         if train:
             ctx.save_for_backward(*inputs[:-1], *[d for d in ds if d is not None],
@@ -165,5 +173,9 @@ def sine_stack(x: torch.Tensor, layers: list[tuple[torch.Tensor, torch.Tensor | 
     if None in omegas[:-1]:
         raise ValueError("sine_stack: only the last layer may be linear (ω₀ None)")
     params = [t for weight, bias, _ in layers for t in (weight, bias)]
-    y = _SineStack.apply(x.reshape(-1, x.shape[-1]), omegas, *params)
+    x = x.reshape(-1, x.shape[-1])
+    if torch.is_grad_enabled():
+        y = _SineStack.apply(x, omegas, *params)
+    else:  # no graph will be kept (evaluation): write no y' and save nothing
+        y = _forward(x, omegas, tuple(params), store_d=False)[0][-1]
     return y.reshape(*lead, y.shape[-1])

@@ -95,14 +95,20 @@ class Siren(nn.Module):
             if isinstance(layer, SineLayer):
                 layer.implementation = value
 
-    def forward(self, coords: torch.Tensor) -> torch.Tensor:
-        """coords: (..., in_features) -> (..., out_features). On the fused path the whole stack is one autograd
-        Function (kernels/stack.py), whose backward chains the layers; layers with hooks keep the per-layer path."""
+    def fused_layers(self, coords: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor | None, float | None]] | None:
+        """The layers as (weight, bias, ω₀ or None for a linear layer) when the whole stack can take the fused
+        kernels for these coords (kernels/stack.py, kernels/gradient.py), else None: another implementation, a
+        layer with its own implementation, or hooks (which only the per-layer path calls)."""
         layers = list(self.net)
-        first = layers[0].linear.weight
-        if (stack.ENABLED and use_fused(self.implementation, coords, first)
+        if not (use_fused(self.implementation, coords, layers[0].linear.weight)
                 and all(getattr(m, "implementation", self.implementation) == self.implementation for m in layers)
                 and not any(m._forward_hooks or m._forward_pre_hooks for m in self.net.modules())):
-            return stack.sine_stack(coords, [(m.linear.weight, m.linear.bias, m.omega_0) if isinstance(m, SineLayer)
-                                       else (m.weight, m.bias, None) for m in layers])
-        return self.net(coords)
+            return None
+        return [(m.linear.weight, m.linear.bias, m.omega_0) if isinstance(m, SineLayer) else (m.weight, m.bias, None)
+                for m in layers]
+
+    def forward(self, coords: torch.Tensor) -> torch.Tensor:
+        """coords: (..., in_features) -> (..., out_features). On the fused path the whole stack is one autograd
+        Function (kernels/stack.py), whose backward chains the layers; see fused_layers."""
+        layers = self.fused_layers(coords) if stack.ENABLED else None
+        return self.net(coords) if layers is None else stack.sine_stack(coords, layers)

@@ -1,0 +1,184 @@
+"""Φ and its input gradient ∇Φ for a SIREN with one output, with a hand-written backward (the double backward).
+
+Supervising ∇Φ (Poisson from gradients, SDF normals and eikonal) makes autograd differentiate its own backward
+pass: it keeps every intermediate of both passes and walks them with many elementwise kernels. Written out, the
+gradient of a loss L(Φ, ∇Φ) with respect to the weights needs, per sine layer l (a = h W_lᵀ + b, s = sin(ω a),
+c = ω cos(ω a), the backward pass g_L = w_out, δ_l = g_l ⊙ c_l, g_(l-1) = δ_l W_l, ∇Φ = g_0):
+
+    up (l = 1 … L):   δ̄_l = ḡ_(l-1) W_lᵀ,  W̄_l += δ_lᵀ ḡ_(l-1),  ḡ_l = δ̄_l ⊙ c_l          (ḡ_0 = ∂L/∂∇Φ)
+    down (l = L … 1): ā_l = h̄_l ⊙ c_l − ω² δ̄_l ⊙ g_l ⊙ s_l,  W̄_l += ā_lᵀ h_(l-1),  b̄_l = Σ ā_l,
+                      h̄_(l-1) = ā_l W_l                                                      (h̄_L = ∂L/∂Φ w_out)
+
+so four matmuls per layer and one fused pass for ā (a Triton kernel on CUDA; PyTorch ops elsewhere).
+A further derivative through this backward (create_graph=True) recomputes Φ and ∇Φ with plain PyTorch autograd.
+"""
+from __future__ import annotations
+
+import torch
+
+from .dispatch import interpreting
+from .linear import _launch, column_sum
+
+try:
+    import triton
+    import triton.language as tl
+except ImportError:  # pragma: no cover - dispatch never calls in without Triton
+    triton = None
+
+if triton is not None:
+    @triton.jit
+    def _down_kernel(h_ptr, y_ptr, wo_ptr, c_ptr, q_ptr, g_ptr, s_ptr, out_ptr, gb_ptr, M, N, kappa,
+                     TOP: tl.constexpr, WIDE: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
+        """out = h̄ ⊙ c + κ q ⊙ g ⊙ s, all (M, N) row-major; at the top layer h̄ = ȳ w_out (ȳ (M,), w_out (N,))
+        and g = w_out (broadcast). gb[0:N] += column sums of out; at the top gb[N:2N] += column sums of q ⊙ c."""
+        pid_m, pid_n = tl.program_id(0), tl.program_id(1)
+        rows = pid_m * BLOCK_M + tl.arange(0, BLOCK_M)
+        if WIDE:
+            rows = rows.to(tl.int64)
+        cols = pid_n * BLOCK_N + tl.arange(0, BLOCK_N)
+        row_ok, col_ok = rows < M, cols < N
+        at = rows[:, None] * N + cols[None, :]
+        ok = row_ok[:, None] & col_ok[None, :]
+        if TOP:
+            wo = tl.load(wo_ptr + cols, mask=col_ok, other=0.0)[None, :]
+            h = tl.load(y_ptr + rows, mask=row_ok, other=0.0)[:, None] * wo
+            g = wo
+        else:
+            h = tl.load(h_ptr + at, mask=ok, other=0.0)
+            g = tl.load(g_ptr + at, mask=ok, other=0.0)
+        c = tl.load(c_ptr + at, mask=ok, other=0.0)
+        q = tl.load(q_ptr + at, mask=ok, other=0.0)
+        s = tl.load(s_ptr + at, mask=ok, other=0.0)
+        out = h * c + kappa * q * g * s
+        tl.store(out_ptr + at, out, mask=ok)
+        tl.atomic_add(gb_ptr + cols, tl.sum(out, axis=0), mask=col_ok)
+        if TOP:
+            tl.atomic_add(gb_ptr + N + cols, tl.sum(q * c, axis=0), mask=col_ok)
+
+    _CONFIGS = [triton.Config({"BLOCK_M": m, "BLOCK_N": n}, num_warps=w)
+                for m, n, w in ((64, 64, 4), (128, 64, 4), (32, 256, 8), (64, 256, 8))]
+    _tuned = triton.autotune(_CONFIGS, key=["N", "TOP", "WIDE"], reset_to_zero=["gb_ptr"])(_down_kernel)
+
+
+def _down(h_bar: torch.Tensor | None, y_bar: torch.Tensor, w_out: torch.Tensor, c: torch.Tensor, q: torch.Tensor,
+          g: torch.Tensor | None, s: torch.Tensor, kappa: float, fused: bool
+          ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """ā = h̄ ⊙ c + κ q ⊙ g ⊙ s and its column sums. At the top layer (g None) h̄ = ȳ w_out and g = w_out, and the
+    column sums of q ⊙ c (w_out's gradient through ∇Φ) come third."""
+    top = g is None
+    if not fused:
+        if top:
+            out = (y_bar * w_out) * c + kappa * q * w_out * s
+            return out, column_sum(out), column_sum(q * c)
+        out = h_bar * c + kappa * q * g * s
+        return out, column_sum(out), None
+    m, n = c.shape
+    out = torch.empty_like(c)
+    sums = torch.zeros(2 if top else 1, n, device=c.device, dtype=torch.float32)
+    if m:
+        args = (h_bar if h_bar is not None else c, y_bar.reshape(-1).contiguous(), w_out.reshape(-1).contiguous(),
+                c, q, g if g is not None else c, s, out, sums, m, n, float(kappa))
+        flags = dict(TOP=top, WIDE=m * n >= 2 ** 31 - 1)
+        if interpreting():
+            _down_kernel[(triton.cdiv(m, 32), triton.cdiv(n, 32))](*args, **flags, BLOCK_M=32, BLOCK_N=32)
+        else:
+            grid = lambda meta: (triton.cdiv(m, meta["BLOCK_M"]), triton.cdiv(n, meta["BLOCK_N"]))  # noqa: E731
+            _tuned[grid](*args, **flags)
+    return out, sums[0], (sums[1] if top else None)
+
+
+def _sine(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, fused: bool
+          ) -> tuple[torch.Tensor, torch.Tensor]:
+    """s = sin(ω a), c = ω cos(ω a) for a = h Wᵀ + b."""
+    if fused:
+        return _launch(h, weight, bias, omega, store_d=True)
+    a = omega * torch.nn.functional.linear(h, weight, bias)
+    return torch.sin(a), omega * torch.cos(a)
+
+
+def _plain(x: torch.Tensor, params: list[torch.Tensor | None], omegas: tuple[float, ...]
+           ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Φ and ∇Φ by PyTorch autograd, differentiable (for a derivative of the backward itself)."""
+    x = x.detach().requires_grad_(True)
+    h = x
+    for i, omega in enumerate(omegas):
+        h = torch.sin(omega * torch.nn.functional.linear(h, params[2 * i], params[2 * i + 1]))
+    value = torch.nn.functional.linear(h, params[-2], params[-1])
+    (grad,) = torch.autograd.grad(value.sum(), x, create_graph=True)
+    return value, grad
+
+
+class _ValueAndGradient(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, omegas: tuple, fused: bool, *params: torch.Tensor | None):
+        top = len(omegas) - 1
+        weights, w_out, b_out = params[0:2 * top + 2:2], params[-2], params[-1]
+        hs, cs = [x], []
+        for i, omega in enumerate(omegas):
+            s, c = _sine(hs[-1], weights[i], params[2 * i + 1], omega, fused)
+            hs.append(s)
+            cs.append(c)
+        value = torch.addmm(b_out, hs[-1], w_out.T) if b_out is not None else hs[-1] @ w_out.T
+        # the backward pass: gs[i] = ∂Φ/∂s_i, deltas[i] = gs[i] ⊙ c_i; at the top gs = w_out, so
+        # δ_top W_top = c_top (diag(w_out) W_top) and δ_top is never stored
+        gs, deltas = [None] * top, [None] * top
+        g = cs[top] @ (w_out.T * weights[top])
+        for i in range(top - 1, -1, -1):
+            gs[i], deltas[i] = g, g * cs[i]
+            g = deltas[i] @ weights[i]
+        ctx.omegas, ctx.fused = omegas, fused
+        ctx.has_bias = [p is not None for p in params[1::2]]
+        ctx.save_for_backward(*hs, *cs, *gs, *deltas, *[p for p in params if p is not None])
+        return value, g
+
+    @staticmethod
+    def backward(ctx, value_bar: torch.Tensor, grad_bar: torch.Tensor):
+        n = len(ctx.omegas)
+        top = n - 1
+        saved = list(ctx.saved_tensors)
+        hs, cs, saved = saved[:n + 1], saved[n + 1:2 * n + 1], saved[2 * n + 1:]
+        gs, deltas, saved = saved[:top], saved[top:2 * top], iter(saved[2 * top:])
+        params = [next(saved) if has else None for has_bias in ctx.has_bias for has in (True, has_bias)]
+        weights, w_out = params[0:2 * n:2], params[-2]
+        if torch.is_grad_enabled():  # create_graph=True: differentiate a differentiable recomputation
+            with torch.enable_grad():
+                value, grad = _plain(hs[0], params, ctx.omegas)
+                wanted = [p for p in params if p is not None]
+                got = iter(torch.autograd.grad([value, grad], wanted, [value_bar, grad_bar], create_graph=True,
+                                               allow_unused=True, materialize_grads=True))
+            return None, None, None, *[next(got) if p is not None else None for p in params]
+
+        q, w_grads = [], []  # up, through the backward pass: q[i] = δ̄_i
+        g_bar = grad_bar
+        for i in range(n):
+            q.append(g_bar @ weights[i].T)
+            if i < top:
+                w_grads.append(deltas[i].T @ g_bar)
+                g_bar = q[i] * cs[i]
+            else:
+                w_grads.append((cs[top].T @ g_bar) * w_out.T)
+        grads: list[torch.Tensor | None] = [None] * (2 * n)
+        h_bar = w_out_grad = None
+        for i in range(top, -1, -1):  # down, through the forward pass
+            a_bar, b_grad, top_sum = _down(h_bar, value_bar, w_out, cs[i], q[i], gs[i] if i < top else None,
+                                           hs[i + 1], -ctx.omegas[i] ** 2, ctx.fused)
+            if i == top:
+                w_out_grad = (top_sum + value_bar.reshape(-1) @ hs[-1]).unsqueeze(0)
+            grads[2 * i] = a_bar.T @ hs[i] + w_grads[i]
+            grads[2 * i + 1] = b_grad if params[2 * i + 1] is not None else None
+            if i:
+                h_bar = a_bar @ weights[i]
+        grads += [w_out_grad, value_bar.sum(0) if params[-1] is not None else None]
+        return None, None, None, *grads
+
+
+def value_and_gradient(x: torch.Tensor, layers: list[tuple[torch.Tensor, torch.Tensor | None, float | None]],
+                       fused: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """Φ (N, 1) and ∇Φ (N, in) of a stack of sine layers (weight (out, in), bias or None, ω₀) under a last linear
+    layer of one output (ω₀ None), at x (N, in). Differentiable in the weights, not in x. `fused`: Triton kernels
+    (CUDA float32, or Triton's interpreter); else PyTorch ops."""
+    omegas = tuple(omega for _, _, omega in layers[:-1])
+    if layers[-1][2] is not None or None in omegas or layers[-1][0].shape[0] != 1:
+        raise ValueError("value_and_gradient: sine layers under one linear layer with one output")
+    params = [t for weight, bias, _ in layers for t in (weight, bias)]
+    return _ValueAndGradient.apply(x, omegas, fused, *params)
