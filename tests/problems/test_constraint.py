@@ -37,11 +37,19 @@ def test_schedule_switches_a_constraint_off():
     assert c.loss(model, 2, gen).item() > 0 and calls == [2]
 
 
-def test_a_problem_is_static_when_every_domain_is_taken_whole_without_schedule(small_image):
-    """What decides CUDA-graph replay: derived from the constraints, not declared by each problem."""
+def test_static_and_replayable_come_from_the_constraints(small_image):
+    """What decides CUDA-graph replay (replayable) and torch.compile on the CPU (static): derived from the
+    constraints, not declared by each problem."""
+    from torchsiren.problems import uniform_sampler
     from torchsiren.problems.helmholtz import Helmholtz
-    assert ImageFitting(small_image).static
-    assert not ImageFitting(small_image, batch_size=100).static
-    assert not Helmholtz(points=64).static  # resampled every step
+    from torchsiren.problems.wave import WaveEquation
+    assert ImageFitting(small_image).static and ImageFitting(small_image).replayable
+    batched = ImageFitting(small_image, batch_size=100)
+    assert not batched.static and batched.replayable  # random rows drawn on the device
+    assert not Helmholtz(points=64).static and Helmholtz(points=64, flux_weight=1.0).replayable
+    assert not WaveEquation(points=64, curriculum_steps=10).replayable  # a curriculum changes the loss with the step
     c = ImageFitting(small_image).constraints[0]
-    assert not Problem([Constraint("fit", c.sampler, c.residual, schedule=lambda step: 1.0)]).static
+    scheduled = Problem([Constraint("fit", c.sampler, c.residual, schedule=lambda step: 1.0)])
+    assert not scheduled.static and not scheduled.replayable
+    with_data = Problem([Constraint("d", uniform_sampler([0.0], [1.0], 8, lambda x: {"y": x}), c.residual)])
+    assert not with_data.replayable and Problem([Constraint("d", uniform_sampler([0.0], [1.0], 8), c.residual)]).replayable

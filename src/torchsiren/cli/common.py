@@ -48,7 +48,7 @@ def add_train_options(p: argparse.ArgumentParser, steps_help: str = "training st
     g.add_argument("--compile", default="auto", choices=("auto", "on", "off"),
                    help="torch.compile the model (auto: on CPU for full-batch runs of >= 1000 steps)")
     g.add_argument("--no-cuda-graph", dest="cuda_graph", action="store_false",
-                   help="do not replay full-batch steps as a CUDA graph")
+                   help="do not replay steps as a CUDA graph (done where batches are fixed or drawn on the GPU)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

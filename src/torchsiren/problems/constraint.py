@@ -79,8 +79,16 @@ class Problem:
     @property
     def static(self) -> bool:
         """True when loss() does the same work every step: every domain is a fixed point set taken whole and no
-        weight follows a schedule (so the trainer may replay the step as a CUDA graph)."""
+        weight follows a schedule."""
         return all(getattr(c.sampler, "static", False) and c.schedule is None for c in self.constraints)
+
+    @property
+    def replayable(self) -> bool:
+        """True when one recorded step can stand for every step (the trainer then replays it as a CUDA graph):
+        each sampler is static or `graph_safe` (it draws from the generator on its device, with fixed shapes and
+        no host copy, so a replay draws new points), and no weight follows a schedule."""
+        return all((getattr(c.sampler, "static", False) or getattr(c.sampler, "graph_safe", False))
+                   and c.schedule is None for c in self.constraints)
 
     def loss(self, model: nn.Module, step: int, generator: torch.Generator) -> torch.Tensor:
         return sum(c.loss(model, step, generator, self.derivative_method) for c in self.constraints)
@@ -108,6 +116,7 @@ def grid_sampler(coords: torch.Tensor, data: dict[str, torch.Tensor], batch_size
         return Batch(coords[idx], {k: v[idx] for k, v in data.items()})
 
     sample.static = batch_size is None or batch_size >= n  # the same batch every step
+    sample.graph_safe = True  # random rows drawn on the generator's device: a CUDA graph replay draws new ones
     return sample
 
 
@@ -123,4 +132,5 @@ def uniform_sampler(low: torch.Tensor | list[float], high: torch.Tensor | list[f
         coords = low_t + (high_t - low_t) * u
         return Batch(coords, data_fn(coords) if data_fn else {})
 
+    sample.graph_safe = data_fn is None  # what a data_fn does (NumPy, host copies) cannot be known
     return sample

@@ -62,7 +62,8 @@ class Helmholtz(Problem):
         self.k, self.velocity, self.inclusion_velocity = float(wavenumber), velocity, float(inclusion_velocity)
         self.pml, self.amplitude, self.sigma = float(pml_width), complex(amplitude), float(sigma)
         self.device, self.eval_size = torch.device(device), eval_size
-        self.center = torch.tensor(center, dtype=torch.float32)
+        self.center = torch.tensor(center, dtype=torch.float32)  # on the CPU, for NumPy; _center() on the device
+        self._center_on = {self.device: self.center.to(self.device)}  # no host copy inside a step (CUDA graphs)
         self.source_k = self.k * math.sqrt(float(self.squared_slowness(self.center[None])[0]))  # medium there
         if flux_weight > 0:
             limit = min(1 - pml_width - max(abs(c) for c in center), self.uniform_radius())
@@ -83,6 +84,7 @@ class Helmholtz(Problem):
                                 self.source_disc(source_points, gen)])
             return Batch(coords, {"f": self.source(coords)})
 
+        sample.graph_safe = True  # drawn on the device: the trainer may replay the step as a CUDA graph
         def residual(fields, batch: Batch) -> torch.Tensor:
             return torch.view_as_real(self.residual(batch.coords, fields.value, fields.jacobian,
                                                     fields.hessian_diagonal, batch["f"]))
@@ -94,6 +96,7 @@ class Helmholtz(Problem):
 
             def sample_flux(step: int, gen: torch.Generator) -> Batch:
                 return Batch(self.flux_circle(gen))
+            sample_flux.graph_safe = True
 
             def flux_residual(fields, batch: Batch) -> torch.Tensor:
                 return torch.view_as_real(self.flux_residual(batch.coords, fields.value, fields.jacobian))[None]
@@ -103,11 +106,18 @@ class Helmholtz(Problem):
         super().__init__(constraints)
 
     # --- the physics ---------------------------------------------------------------------------------------
+    def _center(self, device: torch.device) -> torch.Tensor:
+        """The source position (2,) on `device`, copied there once."""
+        device = torch.device(device)
+        if device not in self._center_on:
+            self._center_on[device] = self.center.to(device)
+        return self._center_on[device]
+
     def source_disc(self, n: int, gen: torch.Generator) -> torch.Tensor:
         """n points in the authors' disc of radius 5e2·σ around the source, always sampled: (n, 2)."""
         u = torch.rand(n, 2, generator=gen, device=gen.device).to(self.device)
         r, theta = 5e2 * self.sigma * u[:, :1].sqrt(), 2 * math.pi * u[:, 1:]
-        return torch.cat([r * torch.cos(theta), r * torch.sin(theta)], 1) + self.center.to(self.device)
+        return torch.cat([r * torch.cos(theta), r * torch.sin(theta)], 1) + self._center(self.device)
 
     def flux_circle(self, gen: torch.Generator, radius: float | None = None) -> torch.Tensor:
         """flux_points on a circle around the source of radius ρ (`radius`, else uniform in [source disc,
@@ -118,14 +128,14 @@ class Helmholtz(Problem):
         rho = (u[1, :1] * (self.flux_radius - low) + low if radius is None
                else torch.full((1,), float(radius), device=self.device))
         theta = 2 * math.pi * (torch.arange(n, device=self.device) + u[0, :1]) / n
-        circle = rho * torch.stack([torch.cos(theta), torch.sin(theta)], 1) + self.center.to(self.device)
+        circle = rho * torch.stack([torch.cos(theta), torch.sin(theta)], 1) + self._center(self.device)
         return torch.cat([circle, torch.stack([rho, torch.zeros_like(rho)], 1)])
 
     def flux_residual(self, coords: torch.Tensor, value: torch.Tensor, jac: torch.Tensor) -> torch.Tensor:
         """∮ (J₀(kρ) ∂u/∂r + k J₁(kρ) u) ds − amplitude·e^(−k²σ/2) on the circle of flux_circle (its coords, and
         Φ's value and Jacobian there), divided by |amplitude|: a complex scalar, 0 for the exact solution."""
         n, rho = coords.shape[0] - 1, coords[-1, 0]
-        normal = (coords[:n] - self.center.to(coords.device, coords.dtype)) / rho
+        normal = (coords[:n] - self._center(coords.device)) / rho
         dudr = torch.complex((jac[:n, 0] * normal).sum(-1), (jac[:n, 1] * normal).sum(-1))
         u = torch.complex(value[:n, 0], value[:n, 1])
         k = self.source_k
@@ -142,7 +152,7 @@ class Helmholtz(Problem):
 
     def source(self, coords: torch.Tensor) -> torch.Tensor:
         """amplitude · N(center, σ) density at coords (N, 2), zero below 1e-5 (as the authors): complex (N,)."""
-        d = coords - self.center.to(coords.device, coords.dtype)
+        d = coords - self._center(coords.device)
         g = torch.exp(-(d ** 2).sum(-1) / (2 * self.sigma)) / (2 * math.pi * self.sigma)
         g = torch.where(g < 1e-5, torch.zeros_like(g), g)
         return g * self.amplitude

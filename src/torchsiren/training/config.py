@@ -21,7 +21,7 @@ class TrainConfig:
     checkpoint_every: int = 500
     seed: int = 0
     precision: str = "fp32"
-    cuda_graph: bool = True  # replay the whole step as a CUDA graph when the problem's batch is static
+    cuda_graph: bool = True  # replay the whole step as a CUDA graph when the problem is replayable
     compile: str = "auto"  # torch.compile the model: "on", "off", or "auto" (CPU, static batch, >= 1000 steps)
 
     def validate(self) -> "TrainConfig":

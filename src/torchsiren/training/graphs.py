@@ -1,8 +1,9 @@
 """A whole training step (forward, backward, clipping, Adam) captured as one CUDA graph and replayed.
 
 At 256² a SIREN step launches a few dozen kernels of tens of microseconds each, so Python, autograd and launch
-overhead are a large part of it; a replay costs one launch. Shapes must not change between steps (full-batch
-fitting), which is why the trainer only uses it for problems whose batch is static (Problem.static).
+overhead are a large part of it; a replay costs one launch. Shapes must not change between steps, and nothing
+may be decided on the host: the trainer replays problems whose batches are fixed or drawn on the GPU from its
+generator (Problem.replayable), such as full-batch fitting, random pixel batches and Helmholtz's random points.
 """
 from __future__ import annotations
 
@@ -27,11 +28,16 @@ def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
             group["lr"] = lr
 
 
-def capture(step_fn: Callable[[], torch.Tensor], optimizer: torch.optim.Optimizer) -> Callable[[], torch.Tensor]:
+def capture(step_fn: Callable[[], torch.Tensor], optimizer: torch.optim.Optimizer,
+            generator: torch.Generator | None = None) -> Callable[[], torch.Tensor]:
     """Record one call of step_fn (zero_grad, loss, backward, optimizer step; returns the loss) as a CUDA graph.
-    step_fn must have run eagerly a few times first, on a side stream. Returns replay() -> the loss tensor."""
+    step_fn must have run eagerly a few times first, on a side stream. A CUDA `generator` that step_fn draws
+    from is registered with the graph, so every replay draws new numbers and advances it (checkpoints keep its
+    state). Returns replay() -> the loss tensor."""
     torch.cuda.synchronize()
     graph = torch.cuda.CUDAGraph()
+    if generator is not None and generator.device.type == "cuda":
+        graph.register_generator_state(generator)
     optimizer.zero_grad(set_to_none=True)  # gradients are then allocated inside the graph's memory pool
     with torch.cuda.graph(graph):
         loss = step_fn()

@@ -1,8 +1,9 @@
 """How one training step runs: replayed as a CUDA graph, through torch.compile, or eagerly.
 
 The trainer asks for a step and gets the loss; which way it ran is decided once, from the problem and device:
-- CUDA and a static problem (the same batch every step): WARMUP_STEPS eager steps on a side stream, then the
-  whole step (forward, backward, clipping, Adam) captured once and replayed;
+- CUDA and a replayable problem (fixed batches, or batches drawn on the GPU from the trainer's generator):
+  WARMUP_STEPS eager steps on a side stream, then the whole step (sampling, forward, backward, clipping, Adam)
+  captured once and replayed; if recording fails, eager steps with a warning;
 - CPU and torch.compile wanted: the compiled model, or the eager one again if compiling fails;
 - otherwise eager.
 """
@@ -38,7 +39,13 @@ class Stepper:
             return self.replay()
         if self.side is not None:
             if self.warm >= WARMUP_STEPS:
-                self.replay = capture(self._eager(step), self.optimizer)
+                try:
+                    self.replay = capture(self._eager(step), self.optimizer, self.generator)
+                except Exception as err:  # e.g. a host copy or sync inside the loss: eager is always correct
+                    warnings.warn(f"could not record the step as a CUDA graph ({type(err).__name__}: "
+                                  f"{str(err).splitlines()[0] if str(err) else ''}); training eagerly")
+                    self.side = None
+                    return self._eager(step)()
                 return self.replay()
             self.warm += 1
             return on_side_stream(self._eager(step), self.side)

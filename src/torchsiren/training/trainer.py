@@ -75,7 +75,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     config.validate()
     device = next(model.parameters()).device
     static = problem.static
-    graphed = config.cuda_graph and device.type == "cuda" and static
+    graphed = config.cuda_graph and device.type == "cuda" and problem.replayable
     # torch.compile pays off on the CPU for full-batch fits (1.5× at 256² on 2 cores; ~10 s to compile)
     compiled = not graphed and (config.compile == "on" or (config.compile == "auto" and device.type == "cpu"
                                                            and static and config.steps >= 1000))
