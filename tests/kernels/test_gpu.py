@@ -79,3 +79,25 @@ def test_stack_chain_past_two_to_the_31_elements(k):
         close(out[rows], (g[rows].double() @ w.double()) * d[rows].double(), 2e-2)
     want = ((g.double() @ w.double()) * d.double()).sum(0)
     close(gb, want, 1e-3 * want.abs().max().item())
+
+
+@pytest.mark.parametrize("top", [False, True])
+def test_gradient_down_kernel_past_two_to_the_31_elements(top):
+    """kernels/gradient.py's fused pass on 8.4M rows × 256 (the top layer's broadcast form too), with its column
+    sums: offsets must not wrap int32. One tensor stands for h̄, g and s to keep the memory at ~35 GB."""
+    from torchsiren.kernels.gradient import _down
+    n, width, kappa = (1 << 23) + 3, 256, -900.0
+    c, q, u = (torch.rand(n, width, device="cuda") - 0.5 for _ in range(3))
+    y_bar, w_out = torch.randn(n, 1, device="cuda"), torch.randn(1, width, device="cuda")
+    out, sums, top_sum = _down(None if top else u, y_bar, w_out, c, q, None if top else u, u, kappa, fused=True)
+
+    def want(rows):
+        h, g = (y_bar[rows].double() * w_out.double(), w_out.double()) if top else (u[rows].double(), u[rows].double())
+        return h * c[rows].double() + kappa * q[rows].double() * g * u[rows].double()
+    for rows in (slice(0, 1000), slice(n - 1000, n)):
+        close(out[rows], want(rows), 1e-3 * want(rows).abs().max().item())
+    total = sum(want(slice(i, i + (1 << 21))).sum(0) for i in range(0, n, 1 << 21))
+    close(sums, total, 1e-3 * total.abs().max().item())
+    if top:
+        qc = sum((q[i:i + (1 << 21)].double() * c[i:i + (1 << 21)].double()).sum(0) for i in range(0, n, 1 << 21))
+        close(top_sum, qc, 1e-3 * qc.abs().max().item())
