@@ -48,6 +48,8 @@ def test_static_and_replayable_come_from_the_constraints(small_image):
     assert not batched.static and batched.replayable  # random rows drawn on the device
     assert not Helmholtz(points=64).static and Helmholtz(points=64, flux_weight=1.0).replayable
     assert not WaveEquation(points=64, curriculum_steps=10).replayable  # a curriculum changes the loss with the step
+    from torchsiren.problems.inverse_helmholtz import InverseHelmholtz
+    assert InverseHelmholtz(sources=1, receivers=4, points=64, fd_nodes=31, medium_warmup=3).replayable
     c = ImageFitting(small_image).constraints[0]
     scheduled = Problem([Constraint("fit", c.sampler, c.residual, schedule=lambda step: 1.0)])
     assert not scheduled.static and not scheduled.replayable

@@ -127,6 +127,7 @@ def test_medium_warmup_keeps_the_medium_out_of_the_equation():
 
     def medium_grad(step: int) -> float:
         model.zero_grad()
+        problem.prepare_step(step)  # as the trainer does before every step
         problem.constraints[0].loss(model, step, torch.Generator().manual_seed(0)).backward()
         return medium_row.grad[-1].abs().sum().item()
 

@@ -90,6 +90,10 @@ class Problem:
         return all((getattr(c.sampler, "static", False) or getattr(c.sampler, "graph_safe", False))
                    and c.schedule is None for c in self.constraints)
 
+    def prepare_step(self, step: int) -> None:
+        """Called by the trainer before step `step`, outside any CUDA graph: a problem whose loss changes with the
+        step keeps that in device tensors updated here (then its samplers can be graph_safe)."""
+
     def loss(self, model: nn.Module, step: int, generator: torch.Generator) -> torch.Tensor:
         return sum(c.loss(model, step, generator, self.derivative_method) for c in self.constraints)
 

@@ -49,12 +49,17 @@ class InverseHelmholtz(Problem):
         self.data = torch.from_numpy(self.record(fd_nodes)).to(self.device)  # (R, 2S)
         s_count = len(self.forward)
 
+        self.medium_warmup = medium_warmup
+        self._medium_free = torch.ones((), device=self.device)  # 0 during the warm-up; set by prepare_step
+
         def sample(step: int, gen: torch.Generator) -> Batch:
             parts = [torch.rand(points, 2, generator=gen, device=gen.device).to(self.device) * 2 - 1]
             parts += [h.source_disc(100, gen) for h in self.forward]
             coords = torch.cat(parts)
-            free = torch.tensor(float(step >= medium_warmup), device=self.device)
-            return Batch(coords, {"medium_free": free} | {f"f{i}": h.source(coords) for i, h in enumerate(self.forward)})
+            return Batch(coords, {"medium_free": self._medium_free}
+                         | {f"f{i}": h.source(coords) for i, h in enumerate(self.forward)})
+
+        sample.graph_safe = True  # the warm-up is a device flag (prepare_step), so the step can be replayed
 
         def pde(fields, batch: Batch) -> torch.Tensor:
             # the first `medium_warmup` steps fit the fields in the background medium (m = 1) before m may move
@@ -69,6 +74,9 @@ class InverseHelmholtz(Problem):
             Constraint("receivers", grid_sampler(rec, {"d": self.data}),
                        lambda f, b: f.value[:, :2 * s_count] - b["d"], norm="l1", weight=data_weight),
         ])
+
+    def prepare_step(self, step: int) -> None:
+        self._medium_free.fill_(float(step >= self.medium_warmup))
 
     @property
     def out_features(self) -> int:

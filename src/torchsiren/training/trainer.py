@@ -108,6 +108,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
         with _precision(config.precision, device), _sigint_flag() as interrupted:
             while step < config.steps:
                 set_lr(optimizer, config.lr_at(step))
+                problem.prepare_step(step)
                 loss = stepper(step)
                 step += 1
                 bar.update(1)
