@@ -14,7 +14,7 @@ from ..derivatives import evaluate
 from ..kernels.dispatch import float32_matmuls
 from ..device import device_name
 from ..models import Siren
-from ..problems import ImageFitting
+from ..problems import ImageFitting, grid_sampler, uniform_sampler
 from ..training.graphs import capture_step, graph_optimizer, make_step, set_lr
 from ..training.trainer import make_optimizer
 from ..training import TrainConfig
@@ -70,18 +70,19 @@ def _ref_fit_step(ref: RefSiren, coords: torch.Tensor, target: torch.Tensor, lr:
 
 
 def _our_step(loss_fn: Callable[[], torch.Tensor], model: torch.nn.Module, device: torch.device, precision: str,
-              graph: bool = True, optimizer: torch.optim.Optimizer | None = None
-              ) -> tuple[Callable[[], object], int]:
-    """torchsiren's step as the trainer runs it: the whole step replayed as a CUDA graph on GPUs when the batch is
-    static (`graph`), else eager with the trainer's Adam (lr 1e-4 unless `optimizer` is given: a graph_optimizer
-    for graphs). Returns (step, steps already taken to warm up)."""
+              graph: bool = True, optimizer: torch.optim.Optimizer | None = None,
+              generator: torch.Generator | None = None) -> tuple[Callable[[], object], int]:
+    """torchsiren's step as the trainer runs it: the whole step replayed as a CUDA graph on GPUs when the problem
+    is replayable (`graph`; batches drawn from `generator` inside the step), else eager with the trainer's Adam
+    (lr 1e-4 unless `optimizer` is given: a graph_optimizer for graphs). Returns (step, steps already taken to
+    warm up)."""
     graphed = device.type == "cuda" and graph
     if optimizer is None:
         optimizer = (graph_optimizer(list(model.parameters()), 1e-4) if graphed
                      else make_optimizer(model, TrainConfig(lr=1e-4)))
     with float32_matmuls(precision):
         if graphed:
-            step, done = capture_step(loss_fn, optimizer)
+            step, done = capture_step(loss_fn, optimizer, generator=generator)
         else:
             step, done = make_step(loss_fn, optimizer), 0
     return _under(precision)(step), done
@@ -134,14 +135,25 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
     target = torch.randn(points, 1 if kind == "laplacian" else in_f, device=device)
     normals = torch.nn.functional.normalize(torch.randn(points, in_f, device=device), dim=-1)
     opt_r = torch.optim.Adam(ref.parameters(), 1e-4)
+    half = points // 2
+    if kind == "sdf":  # each step: half the points drawn from a fixed oriented cloud, half uniform in the box
+        cloud = grid_sampler(coords[:half], {"n": normals[:half]}, batch_size=half)
+        space = uniform_sampler([-1.0] * in_f, [1.0] * in_f, points - half, device=device)
+    generators = {name: torch.Generator(device=device).manual_seed(0) for name in ("ref", "ours")}
 
-    def loss_of(value, grad, lap):
+    def batch(who: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """The step's coordinates and the surface normals of its first half."""
+        if kind != "sdf":
+            return coords, normals
+        on = cloud(0, generators[who])
+        return torch.cat([on.coords, space(0, generators[who]).coords]), on["n"]
+
+    def loss_of(value, grad, lap, normals):
         if kind == "laplacian":
             return ((lap - target) ** 2).mean()
         if kind == "gradient":
             return ((grad - target) ** 2).sum(-1).mean()
         # sdf: eikonal everywhere, normals and |Φ| on the "surface" half (the authors' weights)
-        half = points // 2
         eik = (grad.norm(dim=-1) - 1).abs().mean()
         cos = 1 - torch.nn.functional.cosine_similarity(grad[:half], normals[:half], dim=-1)
         return 3e3 * value[:half].abs().mean() + 1e2 * cos.mean() + 5e1 * eik + \
@@ -149,10 +161,11 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
 
     @_under("fp32")
     def step_ref():
-        out, x = ref(coords)
+        at, n = batch("ref")
+        out, x = ref(at)
         grad = ref_gradient(out, x)
         lap = ref_laplace(out, x) if kind == "laplacian" else None
-        loss = loss_of(out, grad, lap)
+        loss = loss_of(out, grad, lap, n)
         opt_r.zero_grad()
         loss.backward()
         opt_r.step()
@@ -160,9 +173,10 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
     needs = ("laplacian",) if kind == "laplacian" else ("jacobian",)
 
     def loss_ours():
-        f = evaluate(ours, coords, needs)
+        at, n = batch("ours")
+        f = evaluate(ours, at, needs)
         grad = None if f.jacobian is None else f.jacobian[:, 0]
-        return loss_of(f.value, grad, f.laplacian)
+        return loss_of(f.value, grad, f.laplacian, n)
 
     out, x = ref(coords[:1024])  # the same derivative from identical weights, before any step
     check = (ref_laplace(out, x) if kind == "laplacian" else ref_gradient(out, x)).detach()
@@ -171,9 +185,9 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
     mine = mine.laplacian if kind == "laplacian" else mine.jacobian[:, 0]
     rel = ((mine - check).norm() / check.norm()).item()
     del mine
-    # Full-grid Poisson problems are static, so the trainer replays them as CUDA graphs; SDF batches are
-    # resampled every step, so that workload stays eager (as it trains).
-    step_ours, _ = _our_step(loss_ours, ours, device, precision, graph=kind != "sdf")
+    # The trainer replays all three as CUDA graphs: full-grid Poisson batches are fixed, and SDF batches are
+    # drawn on the device from its generator (graph-safe samplers); the reference samples the same way eagerly.
+    step_ours, _ = _our_step(loss_ours, ours, device, precision, generator=generators["ours"])
 
     ms_r, ms_o = median_ms(step_ref, device, warmup, repeats), median_ms(step_ours, device, warmup, repeats)
     # torchsiren's matmul work: the Laplacian's forward-mode state has 2 + in_f rows per point through a forward

@@ -75,10 +75,11 @@ def on_side_stream(step_fn: Callable[[], torch.Tensor], stream: torch.cuda.Strea
 
 
 def capture_step(loss_fn: Callable[[], torch.Tensor], optimizer: torch.optim.Optimizer,
-                 warmup: int = WARMUP_STEPS) -> tuple[Callable[[], torch.Tensor], int]:
-    """Run `warmup` real steps eagerly on a side stream, then capture one. Returns (replay, warmup): the
-    warm-up steps are real optimizer steps, which callers count."""
+                 warmup: int = WARMUP_STEPS, generator: torch.Generator | None = None
+                 ) -> tuple[Callable[[], torch.Tensor], int]:
+    """Run `warmup` real steps eagerly on a side stream, then capture one (registering `generator`, see
+    capture). Returns (replay, warmup): the warm-up steps are real optimizer steps, which callers count."""
     step, stream = make_step(loss_fn, optimizer), torch.cuda.Stream()
     for _ in range(warmup):
         on_side_stream(step, stream)
-    return capture(step, optimizer), warmup
+    return capture(step, optimizer, generator), warmup
