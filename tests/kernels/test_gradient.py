@@ -1,6 +1,7 @@
 """Φ and ∇Φ with the hand-written double backward (kernels/gradient.py), both forms (Triton and PyTorch ops),
 against float64 autograd: the values, every parameter's gradient under losses on Φ, on ∇Φ and on both; odd
-sizes, no biases, batch 1; a derivative of the backward itself; and evaluate() routing a fused Siren to it."""
+sizes, no biases, batch 1, non-contiguous coordinates; a derivative of the backward itself; and evaluate()
+routing a fused Siren to it."""
 import pytest
 import torch
 
@@ -19,13 +20,14 @@ def _float64(layers):
 
 
 @pytest.mark.parametrize("fused", [True, False])
-@pytest.mark.parametrize("widths,bias,m", [([2, 64, 64, 64, 1], True, 300), ([3, 40, 33, 1], False, 97),
-                                           ([2, 17, 1], True, 1)])
+@pytest.mark.parametrize("widths,bias,m,strided", [([2, 64, 64, 64, 1], True, 300, False),
+                                                   ([3, 40, 33, 1], False, 97, True), ([2, 17, 1], True, 1, False)])
 @pytest.mark.parametrize("supervised", ["value", "gradient", "both"])
-def test_value_gradient_and_weight_gradients_match_float64(fused, widths, bias, m, supervised):
+def test_value_gradient_and_weight_gradients_match_float64(fused, widths, bias, m, strided, supervised):
     torch.set_float32_matmul_precision("highest")
     layers = stack(widths, last_linear=True, bias=bias)
-    x = torch.rand(m, widths[0], device=DEVICE) * 2 - 1
+    x = torch.rand(m, 2 * widths[0] if strided else widths[0], device=DEVICE) * 2 - 1
+    x = x[:, ::2] if strided else x  # a non-contiguous view
     y_bar, g_bar = torch.randn(m, 1, device=DEVICE), torch.randn(m, widths[0], device=DEVICE)
     poison((m, widths[1]))
     value, grad = value_and_gradient(x, layers, fused=fused)
