@@ -42,3 +42,14 @@ def test_double_backward_through_the_jet():
 def test_rejects_a_state_of_the_wrong_shape():
     with pytest.raises(ValueError, match="rows"):
         sine_jet(torch.randn(3, 9, 4, device=DEVICE), torch.zeros(4, device=DEVICE), 2)
+
+
+def test_backward_without_a_bias_gradient_matches_reference():
+    """A bias that needs no gradient (a layer without bias): the kernel skips its column sums."""
+    z = torch.randn(37, 4, 20, device=DEVICE, requires_grad=True)
+    b = torch.randn(20, device=DEVICE)
+    g = torch.randn(37, 4, 20, device=DEVICE)
+    got, = torch.autograd.grad(sine_jet(z, b, 2), z, g)
+    zd = z.detach().double().requires_grad_()
+    want, = torch.autograd.grad(jet_reference(zd, b.double(), 2), zd, g.double())
+    close(got, want, 1e-5 * max(1.0, want.abs().max().item()))
