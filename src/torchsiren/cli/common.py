@@ -46,7 +46,8 @@ def add_train_options(p: argparse.ArgumentParser, steps_help: str = "training st
     g.add_argument("--seed", type=int, default=0, help="random seed (0)")
     g.add_argument("--device", default="auto", choices=DEVICES, help="auto (CUDA if present), cpu or cuda")
     g.add_argument("--compile", default="auto", choices=("auto", "on", "off"),
-                   help="torch.compile the model (auto: on CPU for full-batch runs of >= 1000 steps)")
+                   help="torch.compile the whole loss (auto: on CPU for full-batch runs of >= 1000 steps whose "
+                        "derivatives come by forward mode)")
     g.add_argument("--no-cuda-graph", dest="cuda_graph", action="store_false",
                    help="do not replay steps as a CUDA graph (done where batches are fixed or drawn on the GPU)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -22,7 +22,7 @@ class TrainConfig:
     seed: int = 0
     precision: str = "fp32"
     cuda_graph: bool = True  # replay the whole step as a CUDA graph when the problem is replayable
-    compile: str = "auto"  # torch.compile the model: "on", "off", or "auto" (CPU, static batch, >= 1000 steps)
+    compile: str = "auto"  # torch.compile the whole loss: "on", "off", or "auto" (CPU, static batch, >= 1000 steps, no autograd derivatives)
 
     def validate(self) -> "TrainConfig":
         check_positive("steps", self.steps, integer=True)
