@@ -189,7 +189,7 @@ class PoissonEditing(_GradientDomain):
         """Φ aligned (scale and offset) to the background outside the mask: (H, W, C) in [0, 1]."""
         raw = predict_grid(model, self.shape, self.device).reshape(-1, self.reference.shape[2]).float()
         outside = torch.from_numpy(~self.mask.reshape(-1)).to(self.device)
-        bg = torch.from_numpy(np.ascontiguousarray(self.background).reshape(-1, raw.shape[1])).to(self.device)
+        bg = torch.from_numpy(np.array(self.background, np.float32).reshape(-1, raw.shape[1])).to(self.device)  # a copy
         out = align(raw, bg, outside) if outside.any() else align(raw, self._ref_t)
         return out.cpu().numpy().reshape(self.reference.shape)
 

@@ -59,7 +59,9 @@ def make_step(loss_fn: Callable[[], torch.Tensor], optimizer: torch.optim.Optimi
         if clip is not None:
             clip()
         optimizer.step()
-        return loss
+        # detached: a loss that keeps its autograd graph alive into the next step holds memory, and on a side
+        # stream (the warm-up before a capture) makes torch warn about gradient accumulation across streams
+        return loss.detach()
     return step
 
 
