@@ -85,6 +85,7 @@ class Helmholtz(Problem):
             return Batch(coords, {"f": self.source(coords)})
 
         sample.graph_safe = True  # drawn on the device: the trainer may replay the step as a CUDA graph
+
         def residual(fields, batch: Batch) -> torch.Tensor:
             return torch.view_as_real(self.residual(batch.coords, fields.value, fields.jacobian,
                                                     fields.hessian_diagonal, batch["f"]))

@@ -50,7 +50,7 @@ class InverseHelmholtz(Problem):
         s_count = len(self.forward)
 
         self.medium_warmup = medium_warmup
-        self._medium_free = torch.ones((), device=self.device)  # 0 during the warm-up; set by prepare_step
+        self._medium_free = torch.full((), float(medium_warmup <= 0), device=self.device)  # see prepare_step
 
         def sample(step: int, gen: torch.Generator) -> Batch:
             parts = [torch.rand(points, 2, generator=gen, device=gen.device).to(self.device) * 2 - 1]
@@ -76,6 +76,7 @@ class InverseHelmholtz(Problem):
         ])
 
     def prepare_step(self, step: int) -> None:
+        """The medium enters the equation once the warm-up is over: a device flag, read inside replayed steps."""
         self._medium_free.fill_(float(step >= self.medium_warmup))
 
     @property
