@@ -8,10 +8,11 @@ import time
 import torch
 
 from torchsiren import Siren
-from torchsiren.bench.reference import RefSiren, ref_laplace
+from torchsiren.bench.reference import RefSiren, ref_laplacian_loss
 from torchsiren.bench.workloads import median_ms
 from torchsiren.data import cameraman, resize_longer_side
 from torchsiren.problems.poisson import PoissonReconstruction
+from torchsiren.training.graphs import make_step
 
 dev = torch.device("cpu")
 print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
@@ -25,21 +26,11 @@ gen = torch.Generator()
 coords, target = problem.coords, problem.constraints[0].sampler(0, gen)["l"]
 
 
-def step_ref():
-    out, x = ref(coords)
-    loss = ((ref_laplace(out, x) - target) ** 2).mean()
-    opt_r.zero_grad()
-    loss.backward()
-    opt_r.step()
+step_ref = make_step(lambda: ref_laplacian_loss(ref, coords, target), opt_r)
 
 
 def step_of(loss_fn, net):
-    def step():
-        loss = loss_fn(net, 0, gen)
-        opt_o.zero_grad()
-        loss.backward()
-        opt_o.step()
-    return step
+    return make_step(lambda: loss_fn(net, 0, gen), opt_o)
 
 
 variants = {"reference": step_ref, "eager": step_of(problem.loss, ours),

@@ -7,9 +7,10 @@ import time
 import torch
 from torch.profiler import ProfilerActivity, profile
 
-from torchsiren.bench.reference import ref_laplace
+from torchsiren.bench.reference import ref_laplacian_loss
 from torchsiren.bench.workloads import _pair, median_ms
 from torchsiren.derivatives import evaluate
+from torchsiren.training.graphs import make_step
 
 dev = torch.device("cpu")
 print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
@@ -19,12 +20,7 @@ coords, target = torch.rand(16384, 2) * 2 - 1, torch.randn(16384, 1)
 opt_o, opt_r = torch.optim.Adam(ours.parameters(), 1e-4), torch.optim.Adam(ref.parameters(), 1e-4)
 
 
-def step_ref():
-    out, x = ref(coords)
-    loss = ((ref_laplace(out, x) - target) ** 2).mean()
-    opt_r.zero_grad()
-    loss.backward()
-    opt_r.step()
+step_ref = make_step(lambda: ref_laplacian_loss(ref, coords, target), opt_r)
 
 
 def loss_ours():
@@ -32,12 +28,7 @@ def loss_ours():
 
 
 def step_of(loss_fn):
-    def step():
-        loss = loss_fn()
-        opt_o.zero_grad()
-        loss.backward()
-        opt_o.step()
-    return step
+    return make_step(loss_fn, opt_o)
 
 
 ref_ms = median_ms(step_ref, dev, 1, 5)

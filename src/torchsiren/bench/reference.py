@@ -45,3 +45,9 @@ def ref_laplace(y: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     for i in range(grad.shape[-1]):
         div = div + torch.autograd.grad(grad[..., i], x, torch.ones_like(grad[..., i]), create_graph=True)[0][..., i:i + 1]
     return div
+
+
+def ref_laplacian_loss(ref: RefSiren, coords: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """The reference's Poisson-from-Laplacian loss: MSE of the double-backward Laplacian against target (N, 1)."""
+    out, x = ref(coords)
+    return ((ref_laplace(out, x) - target) ** 2).mean()

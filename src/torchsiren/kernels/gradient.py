@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import torch
 
-from .dispatch import interpreting
 from .linear import _launch, column_sum
+from .tiles import launch
 
 try:
     import triton
@@ -28,19 +28,14 @@ except ImportError:  # pragma: no cover - dispatch never calls in without Triton
     triton = None
 
 if triton is not None:
+    from .tiles import CONFIGS, tile
+
     @triton.jit
     def _down_kernel(h_ptr, y_ptr, wo_ptr, c_ptr, q_ptr, g_ptr, s_ptr, out_ptr, gb_ptr, M, N, kappa,
                      TOP: tl.constexpr, WIDE: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
         """out = h̄ ⊙ c + κ q ⊙ g ⊙ s, all (M, N) row-major; at the top layer h̄ = ȳ w_out (ȳ (M,), w_out (N,))
         and g = w_out (broadcast). gb[0:N] += column sums of out; at the top gb[N:2N] += column sums of q ⊙ c."""
-        pid_m, pid_n = tl.program_id(0), tl.program_id(1)
-        rows = pid_m * BLOCK_M + tl.arange(0, BLOCK_M)
-        if WIDE:
-            rows = rows.to(tl.int64)
-        cols = pid_n * BLOCK_N + tl.arange(0, BLOCK_N)
-        row_ok, col_ok = rows < M, cols < N
-        at = rows[:, None] * N + cols[None, :]
-        ok = row_ok[:, None] & col_ok[None, :]
+        rows, cols, row_ok, col_ok, at, ok = tile(M, N, WIDE, BLOCK_M, BLOCK_N)
         if TOP:
             wo = tl.load(wo_ptr + cols, mask=col_ok, other=0.0)[None, :]
             h = tl.load(y_ptr + rows, mask=row_ok, other=0.0)[:, None] * wo
@@ -57,9 +52,7 @@ if triton is not None:
         if TOP:
             tl.atomic_add(gb_ptr + N + cols, tl.sum(q * c, axis=0), mask=col_ok)
 
-    _CONFIGS = [triton.Config({"BLOCK_M": m, "BLOCK_N": n}, num_warps=w)
-                for m, n, w in ((64, 64, 4), (128, 64, 4), (32, 256, 8), (64, 256, 8))]
-    _tuned = triton.autotune(_CONFIGS, key=["N", "TOP", "WIDE"], reset_to_zero=["gb_ptr"])(_down_kernel)
+    _tuned = triton.autotune(CONFIGS, key=["N", "TOP", "WIDE"], reset_to_zero=["gb_ptr"])(_down_kernel)
 
 
 def _down(h_bar: torch.Tensor | None, y_bar: torch.Tensor, w_out: torch.Tensor, c: torch.Tensor, q: torch.Tensor,
@@ -80,12 +73,7 @@ def _down(h_bar: torch.Tensor | None, y_bar: torch.Tensor, w_out: torch.Tensor, 
     if m:
         args = (h_bar if h_bar is not None else c, y_bar.reshape(-1).contiguous(), w_out.reshape(-1).contiguous(),
                 c, q, g if g is not None else c, s, out, sums, m, n, float(kappa))
-        flags = dict(TOP=top, WIDE=m * n >= 2 ** 31 - 1)
-        if interpreting():
-            _down_kernel[(triton.cdiv(m, 32), triton.cdiv(n, 32))](*args, **flags, BLOCK_M=32, BLOCK_N=32)
-        else:
-            grid = lambda meta: (triton.cdiv(m, meta["BLOCK_M"]), triton.cdiv(n, meta["BLOCK_N"]))  # noqa: E731
-            _tuned[grid](*args, **flags)
+        launch(_down_kernel, _tuned, m, n, *args, TOP=top, WIDE=m * n >= 2 ** 31 - 1)
     return out, sums[0], (sums[1] if top else None)
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import torch
 
-from .dispatch import interpreting
 from .linear import SMALL_K, _launch, column_sum
+from .tiles import launch
 
 ENABLED = True  # Siren takes the stack on the fused path; False restores the per-layer path (A/B benchmarks)
 
@@ -27,20 +27,15 @@ except ImportError:  # pragma: no cover - dispatch never calls in without Triton
     triton = None
 
 if triton is not None:
+    from .tiles import CONFIGS, tile
+
     @triton.jit
     def _chain_kernel(g_ptr, w_ptr, d_ptr, out_ptr, gb_ptr, M, N, K, stride_gm, stride_wk,
                       BIAS_SUM: tl.constexpr, FMA: tl.constexpr, WIDE: tl.constexpr,
                       BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
         """out = (g @ w) ⊙ d for g (M, K) with K < 16 (exact float32 FMAs), or out = g ⊙ d for g (M, N) when not
         FMA; w (K, N), d and out (M, N) row-major; gb (N,) += column sums of out."""
-        pid_m, pid_n = tl.program_id(0), tl.program_id(1)
-        rows = pid_m * BLOCK_M + tl.arange(0, BLOCK_M)
-        if WIDE:
-            rows = rows.to(tl.int64)
-        cols = pid_n * BLOCK_N + tl.arange(0, BLOCK_N)
-        row_ok, col_ok = rows < M, cols < N
-        out = rows[:, None] * N + cols[None, :]
-        ok = row_ok[:, None] & col_ok[None, :]
+        rows, cols, row_ok, col_ok, out, ok = tile(M, N, WIDE, BLOCK_M, BLOCK_N)
         if FMA:
             acc = tl.zeros((BLOCK_M, BLOCK_N), dtype=tl.float32)
             for k in range(0, K):
@@ -54,9 +49,7 @@ if triton is not None:
         if BIAS_SUM:
             tl.atomic_add(gb_ptr + cols, tl.sum(acc, axis=0), mask=col_ok)
 
-    _CONFIGS = [triton.Config({"BLOCK_M": m, "BLOCK_N": n}, num_warps=w)
-                for m, n, w in ((64, 64, 4), (128, 64, 4), (32, 256, 8), (64, 256, 8))]
-    _tuned = triton.autotune(_CONFIGS, key=["N", "K", "FMA", "WIDE"], reset_to_zero=["gb_ptr"])(_chain_kernel)
+    _tuned = triton.autotune(CONFIGS, key=["N", "K", "FMA", "WIDE"], reset_to_zero=["gb_ptr"])(_chain_kernel)
 
 
 def chain(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad: torch.Tensor | None
@@ -77,12 +70,7 @@ def chain(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad
     wide = max(m * max(n, k), k * n) >= 2 ** 31 - 1
     args = (product, weight, d, out, bias_grad if bias_grad is not None else out, m, n, k,
             grad_z.stride(0), weight.stride(0))
-    flags = dict(BIAS_SUM=bias_grad is not None, FMA=fma, WIDE=wide)
-    if interpreting():
-        _chain_kernel[(triton.cdiv(m, 32), triton.cdiv(n, 32))](*args, **flags, BLOCK_M=32, BLOCK_N=32)
-    else:
-        grid = lambda meta: (triton.cdiv(m, meta["BLOCK_M"]), triton.cdiv(n, meta["BLOCK_N"]))  # noqa: E731
-        _tuned[grid](*args, **flags)
+    launch(_chain_kernel, _tuned, m, n, *args, BIAS_SUM=bias_grad is not None, FMA=fma, WIDE=wide)
     return out
 
 

@@ -1,0 +1,38 @@
+"""What the row × column Triton passes share (stack.py's chain, gradient.py's down pass): a program's tile of an
+(M, N) row-major tensor, the tile configs their autotuners try, and the launch (a fixed small tile under
+Triton's CPU interpreter, which cannot autotune)."""
+from __future__ import annotations
+
+try:
+    import triton
+    import triton.language as tl
+except ImportError:  # pragma: no cover - dispatch never calls in without Triton
+    triton = None
+
+from .dispatch import interpreting
+
+if triton is not None:
+    @triton.jit
+    def tile(M, N, WIDE: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
+        """This program's rows and columns, their masks, and the row-major offsets and mask of the tile; WIDE:
+        64-bit offsets (past 2³¹ elements)."""
+        rows = tl.program_id(0) * BLOCK_M + tl.arange(0, BLOCK_M)
+        if WIDE:
+            rows = rows.to(tl.int64)
+        cols = tl.program_id(1) * BLOCK_N + tl.arange(0, BLOCK_N)
+        row_ok, col_ok = rows < M, cols < N
+        return rows, cols, row_ok, col_ok, rows[:, None] * N + cols[None, :], row_ok[:, None] & col_ok[None, :]
+
+    # memory-bound passes over N × 256-ish tensors: a few shapes, so first-call autotuning stays short
+    CONFIGS = [triton.Config({"BLOCK_M": m, "BLOCK_N": n}, num_warps=w)
+               for m, n, w in ((64, 64, 4), (128, 64, 4), (32, 256, 8), (64, 256, 8))]
+
+
+def launch(kernel, tuned, m: int, n: int, *args, **flags) -> None:
+    """Run `kernel` over an (m, n) grid of tiles: autotuned (`tuned`) on a GPU, one 32 × 32 tile size in the
+    interpreter."""
+    if interpreting():
+        kernel[(triton.cdiv(m, 32), triton.cdiv(n, 32))](*args, **flags, BLOCK_M=32, BLOCK_N=32)
+    else:
+        grid = lambda meta: (triton.cdiv(m, meta["BLOCK_M"]), triton.cdiv(n, meta["BLOCK_N"]))  # noqa: E731
+        tuned[grid](*args, **flags)
