@@ -11,7 +11,8 @@ import torch
 
 from ..data import astronaut, cameraman, grid, grid_chunks, resize_longer_side
 from ..derivatives import evaluate
-from ..kernels.dispatch import float32_matmuls
+from ..kernels.dispatch import half_operands_enabled, operand_precision
+from ..kernels.linear import half_mm
 from ..device import device_name
 from ..models import Siren
 from ..problems import ImageFitting, grid_sampler, uniform_sampler
@@ -80,7 +81,7 @@ def _our_step(loss_fn: Callable[[], torch.Tensor], model: torch.nn.Module, devic
     if optimizer is None:
         optimizer = (graph_optimizer(list(model.parameters()), 1e-4) if graphed
                      else make_optimizer(model, TrainConfig(lr=1e-4)))
-    with float32_matmuls(precision):
+    with operand_precision(precision):
         if graphed:
             step, done = capture_step(loss_fn, optimizer, generator=generator)
         else:
@@ -114,7 +115,7 @@ def _under(precision: str):
     """Decorator: run the function with float32 matmuls at `precision` (see matmul_precision)."""
     def wrap(fn):
         def run(*args, **kwargs):
-            with float32_matmuls(precision):
+            with operand_precision(precision):
                 return fn(*args, **kwargs)
         return run
     return wrap
@@ -180,7 +181,7 @@ def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warm
 
     out, x = ref(coords[:1024])  # the same derivative from identical weights, before any step
     check = (ref_laplace(out, x) if kind == "laplacian" else ref_gradient(out, x)).detach()
-    with float32_matmuls(precision), torch.no_grad():  # no graph may outlive this (CUDA-graph capture follows)
+    with operand_precision(precision), torch.no_grad():  # no graph may outlive this (CUDA-graph capture follows)
         mine = evaluate(ours, coords[:1024], needs)
     mine = mine.laplacian if kind == "laplacian" else mine.jacobian[:, 0]
     rel = ((mine - check).norm() / check.norm()).item()
@@ -343,18 +344,23 @@ WORKLOADS = {
 
 
 def _matmul_rate(device: torch.device) -> float:
-    """FLOP/s of a width-256 float32 matmul on this device at the current operand precision (exact or TF32),
+    """FLOP/s of a width-256 matmul on this device at the current operand precision (exact, TF32 or fp16),
     measured now: the floor of a workload is its matmul FLOPs at this rate."""
     n = 262_144 if device.type == "cuda" else 16_384
     a, b = torch.randn(n, 256, device=device), torch.randn(256, 256, device=device)
-    ms = median_ms(lambda: a @ b, device, 2, 5)
+    if half_operands_enabled() and device.type == "cuda":  # --precision fp16: fp16 operands, float32 out
+        a, b = a.half(), b.half()
+        ms = median_ms(lambda: half_mm(a, b), device, 2, 5)
+    else:
+        ms = median_ms(lambda: a @ b, device, 2, 5)
     return 2 * n * 256 * 256 / (ms / 1000)
 
 
 def run_benchmarks(names: list[str], device: torch.device, quick: bool, steps: int, repeats: int = 10,
                    log: Callable[[str], None] = print, precision: str = "fp32") -> list[dict]:
-    """precision: torchsiren's float32 matmuls, "fp32" (exact) or "tf32"; the reference always runs exact fp32."""
-    with float32_matmuls(precision):  # the floor at torchsiren's own operand precision
+    """precision: torchsiren's matmul operands, "fp32" (exact), "tf32" or "fp16" (the fused stack on fp16 operands,
+    see kernels/half.py); the reference always runs exact fp32."""
+    with operand_precision(precision):  # the floor at torchsiren's own operand precision
         rate = _matmul_rate(device)
     rows = []
     for name in names:

@@ -9,6 +9,7 @@ import torch
 
 from ..device import DEVICES, device_name, resolve_device
 from ..errors import TorchSirenError
+from ..kernels.dispatch import PRECISIONS
 from ..training import write_json
 from .common import positive_int
 
@@ -22,8 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--repeats", type=int, default=10, help="timed repetitions per workload (median reported)")
     p.add_argument("--quick", action="store_true", help="small sizes (for CPUs and CI)")
     p.add_argument("--device", default="auto", choices=DEVICES)
-    p.add_argument("--precision", default=None, choices=("fp32", "tf32"),
-                   help="torchsiren's float32 matmuls (default tf32 on CUDA, fp32 on CPU); the reference runs fp32")
+    p.add_argument("--precision", default=None, choices=PRECISIONS,
+                   help="torchsiren's matmul operands (default tf32 on CUDA, fp32 on CPU; fp16: the fused stack on fp16 "
+                        "operands, CUDA); the reference runs fp32")
     p.add_argument("--out", required=True, help="JSON file; a markdown table is written beside it")
     p.set_defaults(handler=run)
 

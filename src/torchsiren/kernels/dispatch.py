@@ -107,6 +107,35 @@ def float32_matmuls(precision: str):
         put(old)
 
 
+@contextlib.contextmanager
+def half_operands():
+    """Inside this block the fused sine stack (kernels/half.py) multiplies fp16 operands with float32 accumulation
+    and stores its activations in fp16; every other matmul keeps torch's float32 switches."""
+    depth, matmul = getattr(_local, "half", 0), torch.backends.cuda.matmul
+    reduced = matmul.allow_fp16_reduced_precision_reduction
+    _local.half, matmul.allow_fp16_reduced_precision_reduction = depth + 1, False  # fp16 products sum in float32
+    try:
+        yield
+    finally:
+        _local.half, matmul.allow_fp16_reduced_precision_reduction = depth, reduced
+
+
+def half_operands_enabled() -> bool:
+    return getattr(_local, "half", 0) > 0
+
+
+PRECISIONS = ("fp32", "tf32", "fp16")
+
+
+@contextlib.contextmanager
+def operand_precision(precision: str):
+    """The precision of torchsiren's matmul operands inside the block: "fp32" exact, "tf32" (torch's TF32 switch),
+    or "fp16": the fused sine stack on fp16 operands (see half_operands), everything else TF32."""
+    half = half_operands() if precision == "fp16" else contextlib.nullcontext()
+    with float32_matmuls("fp32" if precision == "fp32" else "tf32"), half:
+        yield
+
+
 def matmul_precision(device: torch.device) -> str:
     """The kernels' matmul operands, following torch's own switches: "bf16" under bf16 autocast, "tf32" when
     torch allows TF32 matmuls, else "ieee" (exact float32). Accumulation is float32 in every case."""

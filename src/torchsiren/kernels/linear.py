@@ -58,9 +58,9 @@ if triton is not None:
         z = omega * acc
         out = rows[:, None] * N + cols[None, :]
         ok = row_ok[:, None] & col_ok[None, :]
-        tl.store(y_ptr + out, tl.sin(z), mask=ok)
+        tl.store(y_ptr + out, tl.sin(z).to(y_ptr.dtype.element_ty), mask=ok)
         if STORE_D:
-            tl.store(d_ptr + out, omega * tl.cos(z), mask=ok)
+            tl.store(d_ptr + out, (omega * tl.cos(z)).to(d_ptr.dtype.element_ty), mask=ok)
 
     # Measured on an H200 at 65,536 × 256 -> 256 (benchmarks/results/issue4/microbench.txt): small tiles win by 2-3×;
     # larger ones (128 × 128, 256 × 128, ...) spill. Two configs keep first-call autotuning short.
@@ -69,13 +69,57 @@ if triton is not None:
     _tuned = triton.autotune(_CONFIGS, key=["N", "K", "FMA", "PRECISION", "WIDE"])(_sine_linear_kernel)
 
     @triton.jit
-    def _sine_epilogue_kernel(z_ptr, y_ptr, d_ptr, NUMEL, omega, STORE_D: tl.constexpr, BLOCK: tl.constexpr):
+    def _sine_epilogue_kernel(z_ptr, b_ptr, y_ptr, d_ptr, NUMEL, N, omega, HAS_BIAS: tl.constexpr,
+                              STORE_D: tl.constexpr, FAST: tl.constexpr, BLOCK: tl.constexpr):
+        """y = sin(ω (z + b)), d = ω cos(ω (z + b)) for z (·, N) row-major, in float32 whatever the tensors'
+        dtypes (stores round to theirs)."""
         offs = tl.program_id(0).to(tl.int64) * BLOCK + tl.arange(0, BLOCK)
         ok = offs < NUMEL
-        z = omega * tl.load(z_ptr + offs, mask=ok, other=0.0)
-        tl.store(y_ptr + offs, tl.sin(z), mask=ok)
+        z = tl.load(z_ptr + offs, mask=ok, other=0.0).to(tl.float32)
+        if HAS_BIAS:
+            z += tl.load(b_ptr + offs % N, mask=ok, other=0.0)
+        s, c = sincos(omega * z, FAST)
+        tl.store(y_ptr + offs, s.to(y_ptr.dtype.element_ty), mask=ok)
         if STORE_D:
-            tl.store(d_ptr + offs, omega * tl.cos(z), mask=ok)
+            tl.store(d_ptr + offs, (omega * c).to(d_ptr.dtype.element_ty), mask=ok)
+
+
+    @triton.jit
+    def sincos(z, FAST: tl.constexpr):
+        """sin z and cos z in float32. FAST: the hardware's sin.approx / cos.approx after reducing z to [-π, π]
+        (two-constant Cody-Waite, exact for |z| < 2¹⁵); absolute error ~1e-6, a five-hundredth of fp16's rounding,
+        so only the fp16 path takes it. Otherwise libdevice's precise sinf / cosf."""
+        if FAST:
+            n = tl.floor(z * 0.15915494309189535 + 0.5)
+            r = (z - n * 6.28125) - n * 0.0019353071795864769
+            s = tl.inline_asm_elementwise("sin.approx.f32 $0, $1;", "=r,r", [r], dtype=tl.float32, is_pure=True,
+                                          pack=1)
+            c = tl.inline_asm_elementwise("cos.approx.f32 $0, $1;", "=r,r", [r], dtype=tl.float32, is_pure=True,
+                                          pack=1)
+            return s, c
+        return tl.sin(z), tl.cos(z)
+
+    @triton.jit
+    def _first_layer_kernel(x_ptr, wt_ptr, b_ptr, y_ptr, d_ptr, M, omega, K: tl.constexpr, N: tl.constexpr,
+                            N_POW2: tl.constexpr, HAS_BIAS: tl.constexpr, STORE_D: tl.constexpr,
+                            FAST: tl.constexpr, ROWS: tl.constexpr):
+        """A layer of fan-in K < 16: y = sin(ω (x Wᵀ + b)) by exact float32 FMAs, ROWS whole rows per program, the
+        width N a compile-time constant so every store is contiguous and aligned. x (M, K) and Wᵀ (K, N)
+        contiguous. Measured 3× faster than 2-D tiles of runtime width (benchmarks/results/session6/)."""
+        rows = (tl.program_id(0) * ROWS + tl.arange(0, ROWS)).to(tl.int64)
+        cols = tl.arange(0, N_POW2)
+        row_ok, col_ok = rows < M, cols < N
+        acc = tl.zeros((ROWS, N_POW2), dtype=tl.float32)
+        if HAS_BIAS:
+            acc += tl.load(b_ptr + cols, mask=col_ok, other=0.0)[None, :]
+        for k in tl.static_range(K):
+            acc += (tl.load(x_ptr + rows * K + k, mask=row_ok, other=0.0)[:, None]
+                    * tl.load(wt_ptr + k * N + cols, mask=col_ok, other=0.0)[None, :])
+        s, c = sincos(omega * acc, FAST)
+        at, ok = rows[:, None] * N + cols[None, :], row_ok[:, None] & col_ok[None, :]
+        tl.store(y_ptr + at, s.to(y_ptr.dtype.element_ty), mask=ok)
+        if STORE_D:
+            tl.store(d_ptr + at, (omega * c).to(d_ptr.dtype.element_ty), mask=ok)
 
 
 # Which of the two forms runs, per problem shape: "fused" (one kernel) or "split" (a cuBLAS matmul, then one
@@ -83,6 +127,14 @@ if triton is not None:
 # the winner depends on the GPU, the width and the operand precision. FORCE pins one (tests).
 _CHOICE: dict[tuple, str] = {}
 FORCE: str | None = None
+FIRST_LAYER_ROWS = True  # fan-in < 16: _first_layer_kernel (False: the FMA branch of _sine_linear_kernel, for A/B)
+FAST_SINCOS = True  # fp16 outputs take sincos(FAST=True) on a GPU (False: libdevice's precise sin / cos, for A/B)
+
+
+def fast_sincos(out: torch.Tensor) -> bool:
+    """Whether a kernel writing `out` may use the approximate sine and cosine: fp16 outputs, on a GPU (the CPU
+    interpreter has no inline PTX)."""
+    return FAST_SINCOS and out.dtype == torch.float16 and not interpreting()
 
 
 def _split(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
@@ -90,11 +142,20 @@ def _split(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, ome
     exact = float32_matmuls("fp32") if x.shape[1] < SMALL_K else contextlib.nullcontext()
     with exact:  # a first layer's argument stays exact float32
         y = torch.addmm(bias, x, weight.T) if bias is not None else x @ weight.T  # cuBLAS, torch's TF32 switch
-    d = torch.empty_like(y) if store_d else y
-    numel, block = y.numel(), 1024
+    return sine_epilogue(y, None, omega, store_d, torch.float32, out=y)
+
+
+def sine_epilogue(z: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool, dtype: torch.dtype,
+                  out: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """sin(ω (z + b)) and, when store_d, ω cos(ω (z + b)), as `dtype` tensors, in one Triton pass over z (M, N)
+    (float32 or fp16), computed in float32. `out`: where to write the sine (may be z itself)."""
+    y = torch.empty(z.shape, device=z.device, dtype=dtype) if out is None else out
+    d = torch.empty(z.shape, device=z.device, dtype=dtype) if store_d else y
+    numel, block = z.numel(), 1024
     if numel:
-        _sine_epilogue_kernel[(triton.cdiv(numel, block),)](y, y, d, numel, float(omega), STORE_D=store_d,
-                                                            BLOCK=block)
+        _sine_epilogue_kernel[(triton.cdiv(numel, block),)](z, bias if bias is not None else z, y, d, numel,
+                                                            z.shape[-1], float(omega), HAS_BIAS=bias is not None,
+                                                            STORE_D=store_d, FAST=fast_sincos(y), BLOCK=block)
     return y, (d if store_d else None)
 
 
@@ -117,11 +178,12 @@ def _launch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, om
     return _forms[form](x, weight, bias, omega, store_d)
 
 
-def _fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
-           ) -> tuple[torch.Tensor, torch.Tensor | None]:
+def _fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool,
+           dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The one-kernel form; `dtype`: of y and y' (fp16 for kernels/half.py's first layer)."""
     m, k = x.shape
     n = weight.shape[0]
-    y = torch.empty(m, n, device=x.device, dtype=torch.float32)
+    y = torch.empty(m, n, device=x.device, dtype=dtype)
     d = torch.empty_like(y) if store_d else y  # d_ptr is never written unless STORE_D
     fma = k < SMALL_K
     if not fma and x.stride(1) != 1:
@@ -133,6 +195,13 @@ def _fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, ome
                  WIDE=wide)
     if m == 0:
         return y, (d if store_d else None)
+    if fma and FIRST_LAYER_ROWS:
+        rows = 8 if n <= 256 else 4  # whole rows per program; more measured slower (sin and cos are the cost)
+        _first_layer_kernel[(triton.cdiv(m, rows),)](
+            x.contiguous(), weight.T.contiguous(), bias if bias is not None else y, y, d, m, float(omega), K=k, N=n,
+            N_POW2=triton.next_power_of_2(n), HAS_BIAS=bias is not None, STORE_D=store_d, FAST=fast_sincos(y),
+            ROWS=rows, num_warps=4)
+        return y, (d if store_d else None)
     if interpreting():  # the CPU interpreter: one small fixed tile (autotuning needs a GPU)
         grid = (triton.cdiv(m, 32), triton.cdiv(n, 32))
         _sine_linear_kernel[grid](*args, **flags, BLOCK_M=32, BLOCK_N=32, BLOCK_K=16)
@@ -143,6 +212,14 @@ def _fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, ome
 
 
 _forms = {"fused": _fused, "split": _split}
+
+
+def half_mm(a: torch.Tensor, b: torch.Tensor, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """a @ b for fp16 a (M, K), b (K, N), accumulated in float32 and returned as `dtype`: cuBLAS on CUDA; elsewhere
+    (Triton's interpreter, in the tests) the same products in exact float32."""
+    if a.is_cuda:
+        return torch.mm(a, b) if dtype == torch.float16 else torch.mm(a, b, out_dtype=dtype)
+    return (a.float() @ b.float()).to(dtype)
 
 
 def column_sum(t: torch.Tensor) -> torch.Tensor:

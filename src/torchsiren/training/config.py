@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, fields
 
 from ..errors import TorchSirenError, check_positive
 
-PRECISIONS = ("fp32", "tf32", "bf16")
+PRECISIONS = ("fp32", "tf32", "fp16", "bf16")
 COMPILE = ("auto", "on", "off")
 SCHEDULES = ("constant", "cosine", "step")
 

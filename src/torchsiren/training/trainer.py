@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 
 from ..errors import TrainingDiverged, TrainingInterrupted
 from ..problems.constraint import Problem
-from ..kernels.dispatch import float32_matmuls
+from ..kernels.dispatch import operand_precision
 from .checkpoint import load_checkpoint, save_checkpoint, save_model
 from .config import TrainConfig
 from .graphs import graph_optimizer, set_lr
@@ -34,8 +34,9 @@ class TrainResult:
 
 @contextlib.contextmanager
 def _precision(precision: str, device: torch.device):
-    """TF32 matmuls or bf16 autocast for the duration of training; fp32 leaves everything as it is."""
-    tf32 = float32_matmuls("tf32") if precision == "tf32" else contextlib.nullcontext()
+    """TF32 matmuls, the fused stack on fp16 operands (TF32 elsewhere), or bf16 autocast for the duration of
+    training; fp32 leaves everything as it is."""
+    tf32 = operand_precision(precision) if precision in ("tf32", "fp16") else contextlib.nullcontext()
     autocast = (torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16"
                 else contextlib.nullcontext())
     with tf32, autocast:

@@ -1,0 +1,85 @@
+"""The sine stack on fp16 operands (--precision fp16) against float64 PyTorch: the value, the input's and every
+parameter's gradient, within fp16's rounding (TF32's too: both keep 10 mantissa bits). Gradients far below fp16's
+range, odd sizes, a sine last layer, no biases; evaluation; and the activations are really stored in fp16."""
+import pytest
+import torch
+
+from torchsiren import Siren
+from torchsiren.kernels import half
+from torchsiren.kernels.dispatch import half_operands, operand_precision
+from torchsiren.kernels.stack import _plain, sine_stack
+from .helpers import DEVICE, needs_triton
+from .test_stack import stack
+
+pytestmark = needs_triton
+
+
+def relative_error(a: torch.Tensor, e: torch.Tensor) -> float:
+    return ((a.double() - e.double()).norm() / e.double().norm()).item()
+
+
+@pytest.mark.parametrize("widths,last_linear,bias,m,grad_size", [([2, 64, 64, 64, 1], True, True, 300, 1e-9),
+                                                                  ([2, 48, 40, 3], True, True, 1, 1e3),
+                                                                  ([3, 32, 33, 2], False, True, 97, 1.0),
+                                                                  ([2, 32, 32, 3], True, False, 65, 1e-5)])
+def test_fp16_stack_matches_float64(widths, last_linear, bias, m, grad_size):
+    """grad_size: the size of ∂L/∂output; 1e-9 would underflow fp16 (smallest subnormal 6e-8) without scaling."""
+    layers = stack(widths, last_linear, bias)
+    x = (torch.rand(m, widths[0], device=DEVICE) * 2 - 1).requires_grad_()
+    params = [t for w, b, _ in layers for t in (w, b) if t is not None]
+    omegas = [o for _, _, o in layers]
+    with operand_precision("fp16"):
+        y = sine_stack(x, layers)
+        g = torch.randn_like(y) * grad_size
+        got = torch.autograd.grad(y, [x, *params], g)
+    assert y.dtype == torch.float32
+    doubles = [t.detach().double().requires_grad_() for t in [x, *params]]
+    it = iter(doubles[1:])
+    plain_params = [next(it) if t is not None else None for w, b, _ in layers for t in (w, b)]
+    want_y = _plain(doubles[0], plain_params, omegas)
+    want = torch.autograd.grad(want_y, doubles, g.double())
+    assert relative_error(y, want_y) < 2e-3
+    for a, e in zip(got, want):
+        assert torch.isfinite(a).all()
+        assert relative_error(a, e) < 1e-2, relative_error(a, e)
+
+
+def test_fp16_stack_stores_fp16_and_evaluates_as_it_trains():
+    """The saved activations are fp16 (half the bytes); evaluation under no_grad gives the training forward's value."""
+    layers = stack([2, 48, 48, 1])
+    x = torch.rand(123, 2, device=DEVICE) * 2 - 1
+    inputs, ds = half.forward(x, tuple(o for _, _, o in layers), tuple(t for w, b, _ in layers for t in (w, b)),
+                              store_d=True)
+    assert [t.dtype for t in inputs] == [torch.float32, torch.float16, torch.float16, torch.float32]
+    assert [None if d is None else d.dtype for d in ds] == [torch.float16, torch.float16, None]
+    with half_operands():
+        trained = sine_stack(x, layers)
+        with torch.no_grad():
+            evaluated = sine_stack(x, layers)
+    torch.testing.assert_close(trained.detach(), evaluated)
+
+
+def test_gradient_scale_is_a_power_of_two():
+    for size in (1e-12, 3e-5, 1.0, 7e4, 1e30):
+        g = torch.randn(1000, 1) * size
+        scale = half.gradient_scale(g)
+        top = (g * scale).abs().max().item()
+        assert 2.0 ** (half.MAX_EXPONENT - 1) < top <= 2.0 ** half.MAX_EXPONENT
+        assert torch.log2(scale).item() == round(torch.log2(scale).item())  # exact: a power of two
+    assert half.gradient_scale(torch.zeros(5)).isfinite()
+
+
+def test_a_siren_fit_step_on_fp16_operands_follows_float32():
+    """One Adam-free step of a Siren: the fp16-operand loss and gradients against float32's, parameter by
+    parameter."""
+    torch.manual_seed(0)
+    model = Siren(2, 1, 64, 2, implementation="fused").to(DEVICE)
+    x, target = torch.rand(500, 2, device=DEVICE) * 2 - 1, torch.rand(500, 1, device=DEVICE)
+    results = []
+    for precision in ("fp32", "fp16"):
+        with operand_precision(precision):
+            loss = ((model(x) - target) ** 2).mean()
+            results.append((loss.detach(), torch.autograd.grad(loss, list(model.parameters()))))
+    assert abs(results[0][0] - results[1][0]) < 1e-3 * results[0][0]
+    for a, e in zip(results[1][1], results[0][1]):
+        assert relative_error(a, e) < 1e-2
