@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import torch
 
-from .linear import SMALL_K, half_mm
+from .gemm16 import chain_gemm
+from .linear import SMALL_K
 from .tiles import launch
 
 try:
@@ -52,10 +53,9 @@ def chain(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad
     n = weight.shape[1]
     fma = k < SMALL_K
     grad_z, weight, d = grad_z.contiguous(), weight.contiguous(), d.contiguous()
-    if fma:
-        product = grad_z
-    else:  # fp16 operands (kernels/half.py) give an fp16 product, float32 ones a float32 product
-        product = half_mm(grad_z, weight.half(), torch.float16) if grad_z.dtype == torch.float16 else grad_z @ weight
+    if not fma and grad_z.dtype == torch.float16:  # fp16 operands (half.py): one matmul with this epilogue
+        return chain_gemm(grad_z, weight, d, bias_grad)
+    product = grad_z if fma else grad_z @ weight
     out = torch.empty(m, n, device=grad_z.device, dtype=d.dtype)  # never in place: autotuning reruns it
     if m == 0:
         return out

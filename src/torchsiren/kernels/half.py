@@ -2,28 +2,32 @@
 
 fp16 keeps 10 mantissa bits, as TF32 does, and a SIREN's activations (sines, in [-1, 1]) and their derivatives
 (ω₀ cos, in [-ω₀, ω₀]) sit well inside its range. So the stack stores them in fp16, the operands TF32 would have
-rounded them to anyway, and each matmul reads half the bytes at twice TF32's tensor-core rate. What stays float32:
-  - the first layer's argument (exact float32 FMAs, as in every precision) and every sine, computed on the
-    float32 accumulator plus the float32 bias;
+rounded them to anyway, and each matmul reads half the bytes at twice TF32's tensor-core rate. A hidden layer is
+one Triton matmul with the sine in its epilogue, and the backward's (∂L/∂z W) ⊙ y' one more (gemm16.py).
+What stays float32:
+  - the first layer's argument (exact float32 FMAs, as in every precision) and every sine's argument: the float32
+    accumulator plus the float32 bias. Rounding the pre-activation to fp16 instead cost 1.3-1.6 dB at 2000 steps;
+  - the sine itself, by the hardware's approximate sin / cos after a range reduction (error ~1e-6, far below fp16's
+    rounding; linear.sincos);
   - the output of the last linear layer, the weights and their gradients, and the bias sums.
 Gradients are the one quantity outside fp16's range (∂L/∂Φ of a mean over 65,536 points is ~1e-5 and smaller).
 The backward multiplies ∂L/∂Φ by a power of two that puts its largest entry at 2⁸ (exact, computed on the device,
 so CUDA graphs can replay it) and divides the weight and bias gradients by the same factor.
-A fit of cameraman 256² for 2000 steps reached 48.78 dB this way, against 48.69 dB in exact float32 and 48.20 dB
-in TF32 (an H200, benchmarks/results/session6/).
+Fits of cameraman 256² for 2000 steps, four seeds on an H200: 48.12 dB on average this way, 48.24 dB for the
+exact float32 reference, 47.27 dB for TF32 (benchmarks/results/session6/first_layer_probe.txt).
 """
 from __future__ import annotations
 
 import torch
 
 from .chain import chain
-from .linear import SMALL_K, _fused, column_sum, half_mm, sine_epilogue
+from .gemm16 import sine_gemm
+from .linear import SMALL_K, _fused, column_sum, half_mm
 
 # The scaled ∂L/∂Φ's largest entry is 2^MAX_EXPONENT: high enough that the layers' smaller entries, and the
 # products ∂L/∂z · W (≈ 1/ω₀ of ∂L/∂z), stay above fp16's normal range (6e-5), low enough to leave 2⁸ of growth
 # through the layers below fp16's largest value (65504).
 MAX_EXPONENT = 8
-Z_FP16 = False  # the hidden layers' pre-activation z = h Wᵀ rounded to fp16 before bias and sine (faster, coarser)
 
 
 def _linear(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
@@ -46,9 +50,8 @@ def forward(x: torch.Tensor, omegas: tuple, params: tuple, store_d: bool
             y, d = _linear(h, weight, bias), None
         elif h.shape[1] < SMALL_K:  # a first layer: exact float32 FMAs, fp16 out
             y, d = _fused(h.float(), weight, bias, omega, store_d, dtype=torch.float16)
-        else:
-            z = half_mm(h.half(), weight.half().T, torch.float16 if Z_FP16 else torch.float32)
-            y, d = sine_epilogue(z, bias, omega, store_d, torch.float16)
+        else:  # one fp16 matmul with the sine in its epilogue
+            y, d = sine_gemm(h, weight, bias, omega, store_d)
         inputs.append(y)
         ds.append(d)
         h = y
