@@ -98,6 +98,25 @@ def test_mixed_precision_runs(small_image):
     assert result.steps == 5 and result.last["loss"] > 0
 
 
+def test_fp16_operands_train_as_float32_does(small_image):
+    """--precision fp16 (the fused stack on fp16 operands; Triton's interpreter on the CPU) follows the float32 run:
+    the same losses to fp16's rounding, step after step."""
+    from torchsiren.kernels import triton_available
+    if not triton_available():
+        pytest.skip("the fused stack needs Triton")
+    losses = []
+    for precision in ("fp32", "fp16"):
+        torch.manual_seed(0)
+        model = Siren(2, 1, 32, 2, implementation="fused")
+        problem = ImageFitting(small_image[::2, ::2])  # 16 × 16: the interpreter runs each tile in Python
+        result = train(model, problem, TrainConfig(steps=8, lr=1e-3, precision=precision, log_every=2),
+                       progress=False)
+        losses.append([row["loss"] for row in result.history])
+    assert losses[0][-1] < 0.7 * losses[0][0], losses  # it learned
+    for a, b in zip(*losses):
+        assert abs(a - b) < 2e-3 * a, losses
+
+
 @pytest.mark.parametrize("task", ["fit", "laplacian"])
 def test_compiled_training_follows_the_eager_run(small_image, task):
     """compile="on" (torch.compile of the whole loss, forward-mode Laplacian included, or eager again where it
