@@ -46,9 +46,10 @@ def chain(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad
           ) -> torch.Tensor:
     """(grad_z @ weight) ⊙ d: the gradient of the pre-activation of the layer below, from grad_z (M, K) of the
     layer above, its weight (K, N) and the layer below's y' = d (M, N), as d's dtype (float32, or fp16 for
-    kernels/half.py). Adds its column sums into bias_grad (N,) (zero it first) when given. A narrow K (a last linear layer) is one kernel of FMAs; a wide one is a cuBLAS
-    matmul (torch's TF32 switch) whose output the kernel scales (a Triton matmul with this epilogue measured 20%
-    slower than cuBLAS at width 512 on an H200)."""
+    kernels/half.py). Adds its column sums into bias_grad (N,) (zero it first) when given.
+    A narrow K (a last linear layer) is one kernel of FMAs. A wide float32 one is a cuBLAS matmul (torch's TF32
+    switch) whose output the kernel scales: a TF32 Triton matmul with this epilogue measured 20% slower than cuBLAS
+    at width 512 on an H200. A wide fp16 one is gemm16's matmul with this epilogue, which beats cuBLAS + a pass."""
     m, k = grad_z.shape
     n = weight.shape[1]
     fma = k < SMALL_K
