@@ -112,7 +112,7 @@ def _fit(image: np.ndarray, width: int, steps: int, device: torch.device, warmup
 
 
 def _under(precision: str):
-    """Decorator: run the function with float32 matmuls at `precision` (see matmul_precision)."""
+    """Decorator: run the function with torchsiren's operands at `precision` (see operand_precision)."""
     def wrap(fn):
         def run(*args, **kwargs):
             with operand_precision(precision):

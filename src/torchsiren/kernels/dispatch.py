@@ -16,15 +16,20 @@ _local = threading.local()
 
 
 @contextlib.contextmanager
-def plain_torch():
-    """Inside this block every layer takes the PyTorch path. evaluate() uses it for autograd derivatives: a
-    double backward through the fused layer recomputes its matmul, which makes it slower than plain PyTorch."""
-    depth = getattr(_local, "plain", 0)
-    _local.plain = depth + 1
+def _raised(flag: str):
+    """Raise a thread-local flag for the block (nested blocks count)."""
+    depth = getattr(_local, flag, 0)
+    setattr(_local, flag, depth + 1)
     try:
         yield
     finally:
-        _local.plain = depth
+        setattr(_local, flag, depth)
+
+
+def plain_torch():
+    """Inside this block every layer takes the PyTorch path. evaluate() uses it for autograd derivatives: a
+    double backward through the fused layer recomputes its matmul, which makes it slower than plain PyTorch."""
+    return _raised("plain")
 
 
 @functools.cache
@@ -107,17 +112,10 @@ def float32_matmuls(precision: str):
         put(old)
 
 
-@contextlib.contextmanager
 def half_operands():
     """Inside this block the fused sine stack (kernels/half.py) multiplies fp16 operands with float32 accumulation
     and stores its activations in fp16; every other matmul keeps torch's float32 switches."""
-    depth, matmul = getattr(_local, "half", 0), torch.backends.cuda.matmul
-    reduced = matmul.allow_fp16_reduced_precision_reduction
-    _local.half, matmul.allow_fp16_reduced_precision_reduction = depth + 1, False  # fp16 products sum in float32
-    try:
-        yield
-    finally:
-        _local.half, matmul.allow_fp16_reduced_precision_reduction = depth, reduced
+    return _raised("half")
 
 
 def half_operands_enabled() -> bool:

@@ -2,7 +2,8 @@
 switches say, exact float32 otherwise), then bias, ω₀ and the sine in float32 on the accumulator before anything
 is written. The kernel also writes ω₀ cos(ω₀ (x Wᵀ + b)), the layer's derivative, so the backward is one
 multiply and two cuBLAS matmuls.
-A first layer (fan-in < 16) multiplies in plain float32 FMAs, which keeps the coordinates' argument exact.
+A first layer (fan-in < 16) multiplies in plain float32 FMAs, whole rows per program (_first_layer_kernel),
+which keeps the coordinates' argument exact.
 Where cuBLAS's matmul plus one Triton pass for the sine measures faster (it depends on GPU and width), that form
 runs instead; see _launch.
 """
@@ -26,8 +27,7 @@ if triton is not None:
     @triton.jit
     def _sine_linear_kernel(x_ptr, w_ptr, b_ptr, y_ptr, d_ptr, M, N, K,
                             stride_xm, stride_xk, stride_wn, stride_wk, omega,
-                            HAS_BIAS: tl.constexpr, STORE_D: tl.constexpr, FMA: tl.constexpr,
-                            PRECISION: tl.constexpr, WIDE: tl.constexpr, BLOCK_M: tl.constexpr,
+                            HAS_BIAS: tl.constexpr, STORE_D: tl.constexpr, PRECISION: tl.constexpr, WIDE: tl.constexpr, BLOCK_M: tl.constexpr,
                             BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr):
         pid_m, pid_n = tl.program_id(0), tl.program_id(1)
         rows = pid_m * BLOCK_M + tl.arange(0, BLOCK_M)
@@ -36,23 +36,17 @@ if triton is not None:
         cols = pid_n * BLOCK_N + tl.arange(0, BLOCK_N)
         row_ok, col_ok = rows < M, cols < N
         acc = tl.zeros((BLOCK_M, BLOCK_N), dtype=tl.float32)
-        if FMA:
-            for k in range(0, K):
-                xk = tl.load(x_ptr + rows * stride_xm + k * stride_xk, mask=row_ok, other=0.0)
-                wk = tl.load(w_ptr + cols * stride_wn + k * stride_wk, mask=col_ok, other=0.0)
-                acc += xk[:, None] * wk[None, :]
-        else:
-            ks = tl.arange(0, BLOCK_K)
-            for k0 in range(0, K, BLOCK_K):
-                k_ok = (k0 + ks) < K
-                x = tl.load(x_ptr + rows[:, None] * stride_xm + (k0 + ks)[None, :] * stride_xk,
-                            mask=row_ok[:, None] & k_ok[None, :], other=0.0)
-                w = tl.load(w_ptr + (k0 + ks)[:, None] * stride_wk + cols[None, :] * stride_wn,
-                            mask=k_ok[:, None] & col_ok[None, :], other=0.0)
-                if PRECISION == "bf16":
-                    acc = tl.dot(x.to(tl.bfloat16), w.to(tl.bfloat16), acc)
-                else:
-                    acc = tl.dot(x, w, acc, input_precision=PRECISION)
+        ks = tl.arange(0, BLOCK_K)
+        for k0 in range(0, K, BLOCK_K):
+            k_ok = (k0 + ks) < K
+            x = tl.load(x_ptr + rows[:, None] * stride_xm + (k0 + ks)[None, :] * stride_xk,
+                        mask=row_ok[:, None] & k_ok[None, :], other=0.0)
+            w = tl.load(w_ptr + (k0 + ks)[:, None] * stride_wk + cols[None, :] * stride_wn,
+                        mask=k_ok[:, None] & col_ok[None, :], other=0.0)
+            if PRECISION == "bf16":
+                acc = tl.dot(x.to(tl.bfloat16), w.to(tl.bfloat16), acc)
+            else:
+                acc = tl.dot(x, w, acc, input_precision=PRECISION)
         if HAS_BIAS:
             acc += tl.load(b_ptr + cols, mask=col_ok, other=0.0)[None, :]
         z = omega * acc
@@ -66,7 +60,7 @@ if triton is not None:
     # larger ones (128 × 128, 256 × 128, ...) spill. Two configs keep first-call autotuning short.
     _CONFIGS = [triton.Config({"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, num_warps=4, num_stages=4),
                 triton.Config({"BLOCK_M": 64, "BLOCK_N": 256, "BLOCK_K": 32}, num_warps=8, num_stages=3)]
-    _tuned = triton.autotune(_CONFIGS, key=["N", "K", "FMA", "PRECISION", "WIDE"])(_sine_linear_kernel)
+    _tuned = triton.autotune(_CONFIGS, key=["N", "K", "PRECISION", "WIDE"])(_sine_linear_kernel)
 
     @triton.jit
     def _sine_epilogue_kernel(z_ptr, b_ptr, y_ptr, d_ptr, NUMEL, N, omega, HAS_BIAS: tl.constexpr,
@@ -127,7 +121,6 @@ if triton is not None:
 # the winner depends on the GPU, the width and the operand precision. FORCE pins one (tests).
 _CHOICE: dict[tuple, str] = {}
 FORCE: str | None = None
-FIRST_LAYER_ROWS = True  # fan-in < 16: _first_layer_kernel (False: the FMA branch of _sine_linear_kernel, for A/B)
 FAST_SINCOS = True  # fp16 outputs take sincos(FAST=True) on a GPU (False: libdevice's precise sin / cos, for A/B)
 
 
@@ -185,23 +178,21 @@ def _fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, ome
     n = weight.shape[0]
     y = torch.empty(m, n, device=x.device, dtype=dtype)
     d = torch.empty_like(y) if store_d else y  # d_ptr is never written unless STORE_D
-    fma = k < SMALL_K
-    if not fma and x.stride(1) != 1:
-        x = x.contiguous()  # tl.dot wants unit stride along K
-    args = (x, weight, bias if bias is not None else y, y, d, m, n, k, x.stride(0), x.stride(1),
-            weight.stride(0), weight.stride(1), float(omega))
-    wide = max(m * max(n, x.stride(0)), n * weight.stride(0)) >= 2 ** 31 - 1
-    flags = dict(HAS_BIAS=bias is not None, STORE_D=store_d, FMA=fma, PRECISION=matmul_precision(x.device),
-                 WIDE=wide)
     if m == 0:
         return y, (d if store_d else None)
-    if fma and FIRST_LAYER_ROWS:
-        rows = 8 if n <= 256 else 4  # whole rows per program; more measured slower (sin and cos are the cost)
+    if k < SMALL_K:  # a first layer: float32 FMAs, whole rows per program
+        rows = 8 if n <= 256 else 4  # more rows measured slower (sin and cos are the cost)
         _first_layer_kernel[(triton.cdiv(m, rows),)](
             x.contiguous(), weight.T.contiguous(), bias if bias is not None else y, y, d, m, float(omega), K=k, N=n,
             N_POW2=triton.next_power_of_2(n), HAS_BIAS=bias is not None, STORE_D=store_d, FAST=fast_sincos(y),
             ROWS=rows, num_warps=4)
         return y, (d if store_d else None)
+    if x.stride(1) != 1:
+        x = x.contiguous()  # tl.dot wants unit stride along K
+    args = (x, weight, bias if bias is not None else y, y, d, m, n, k, x.stride(0), x.stride(1),
+            weight.stride(0), weight.stride(1), float(omega))
+    wide = max(m * max(n, x.stride(0)), n * weight.stride(0)) >= 2 ** 31 - 1
+    flags = dict(HAS_BIAS=bias is not None, STORE_D=store_d, PRECISION=matmul_precision(x.device), WIDE=wide)
     if interpreting():  # the CPU interpreter: one small fixed tile (autotuning needs a GPU)
         grid = (triton.cdiv(m, 32), triton.cdiv(n, 32))
         _sine_linear_kernel[grid](*args, **flags, BLOCK_M=32, BLOCK_N=32, BLOCK_K=16)
@@ -214,12 +205,10 @@ def _fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, ome
 _forms = {"fused": _fused, "split": _split}
 
 
-def half_mm(a: torch.Tensor, b: torch.Tensor, dtype: torch.dtype = torch.float32) -> torch.Tensor:
-    """a @ b for fp16 a (M, K), b (K, N), accumulated in float32 and returned as `dtype`: cuBLAS on CUDA; elsewhere
-    (Triton's interpreter, in the tests) the same products in exact float32."""
-    if a.is_cuda:
-        return torch.mm(a, b) if dtype == torch.float16 else torch.mm(a, b, out_dtype=dtype)
-    return (a.float() @ b.float()).to(dtype)
+def half_mm(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """a @ b for fp16 a (M, K), b (K, N), accumulated and returned in float32: cuBLAS on CUDA; elsewhere (Triton's
+    interpreter, in the tests) the same products in exact float32."""
+    return torch.mm(a, b, out_dtype=torch.float32) if a.is_cuda else a.float() @ b.float()
 
 
 def column_sum(t: torch.Tensor) -> torch.Tensor:

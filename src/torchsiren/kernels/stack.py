@@ -18,7 +18,7 @@ import torch
 from . import half
 from .chain import chain
 from .dispatch import half_operands_enabled
-from .linear import _launch, column_sum
+from .linear import _launch, column_sum, half_mm
 
 ENABLED = True  # Siren takes the stack on the fused path; False restores the per-layer path (A/B benchmarks)
 
@@ -82,26 +82,37 @@ class _SineStack(torch.autograd.Function):
                                                create_graph=True, allow_unused=True))
             grads = [next(got) if n else None for n in needed]
             return grads[0], None, None, *grads[1:]
-        if ctx.fp16:
-            grad_x, grads = half.backward(grad_out, inputs, ds, params, ctx.needs_input_grad[0])
-            return grad_x, None, None, *grads
-
-        grads: list[torch.Tensor | None] = [None] * (2 * layers)
-        top = layers - 1
-        grad_z = grad_out.contiguous() if ds[top] is None else grad_out * ds[top]
-        bias_sum = None
-        for i in range(top, -1, -1):
-            weight, bias = params[2 * i], params[2 * i + 1]
-            grads[2 * i] = grad_z.T @ inputs[i]
-            if bias is not None:
-                grads[2 * i + 1] = bias_sum if bias_sum is not None else column_sum(grad_z)
-            if i == 0:
-                grad_x = grad_z @ weight if ctx.needs_input_grad[0] else None
-                break
-            below_has_bias = params[2 * i - 1] is not None
-            bias_sum = torch.zeros(weight.shape[1], device=grad_z.device) if below_has_bias else None
-            grad_z = chain(grad_z, weight, ds[i - 1], bias_sum)  # every layer below the top one is a sine layer
+        grad_x, grads = _backward(grad_out, inputs, ds, params, ctx.needs_input_grad[0], ctx.fp16)
         return grad_x, None, None, *grads
+
+
+def _backward(grad_out: torch.Tensor, inputs: list[torch.Tensor], ds: list[torch.Tensor | None],
+              params: list[torch.Tensor | None], need_x: bool, fp16: bool) -> tuple[torch.Tensor | None, list]:
+    """(∂L/∂x or None, [∂L/∂W₀, ∂L/∂b₀, …]) from ∂L/∂output, the layers chained top-down. fp16 (half.py): the
+    operands are fp16, ∂L/∂output is scaled by half.gradient_scale and the gradients unscaled in float32."""
+    top = len(ds) - 1
+    scale = half.gradient_scale(grad_out) if fp16 else None
+
+    def unscale(t: torch.Tensor) -> torch.Tensor:
+        return t if scale is None else t / scale
+
+    grad_z = grad_out.contiguous() if scale is None else grad_out.float() * scale
+    if ds[top] is not None:  # a sine layer on top
+        grad_z = (grad_z * ds[top]).to(ds[top].dtype)
+    grads: list[torch.Tensor | None] = [None] * (2 * len(ds))
+    bias_sum = grad_x = None
+    for i in range(top, -1, -1):
+        weight, bias = params[2 * i], params[2 * i + 1]
+        grads[2 * i] = unscale(half_mm(grad_z.half().T, inputs[i].half()) if fp16 else grad_z.T @ inputs[i])
+        if bias is not None:
+            grads[2 * i + 1] = unscale(bias_sum if bias_sum is not None else column_sum(grad_z.float()))
+        if i == 0:
+            grad_x = unscale(grad_z.float() @ weight) if need_x else None
+            break
+        below_has_bias = params[2 * i - 1] is not None
+        bias_sum = torch.zeros(weight.shape[1], device=grad_z.device) if below_has_bias else None
+        grad_z = chain(grad_z, weight, ds[i - 1], bias_sum)  # every layer below the top one is a sine layer
+    return grad_x, grads
 
 
 def sine_stack(x: torch.Tensor, layers: list[tuple[torch.Tensor, torch.Tensor | None, float | None]]

@@ -5,8 +5,9 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 from ..errors import TorchSirenError, check_positive
+from ..kernels.dispatch import PRECISIONS as OPERAND_PRECISIONS
 
-PRECISIONS = ("fp32", "tf32", "fp16", "bf16")
+PRECISIONS = (*OPERAND_PRECISIONS, "bf16")  # bf16: autocast (the trainer only)
 COMPILE = ("auto", "on", "off")
 SCHEDULES = ("constant", "cosine", "step")
 
