@@ -59,14 +59,23 @@ def test_fp16_stack_stores_fp16_and_evaluates_as_it_trains():
     torch.testing.assert_close(trained.detach(), evaluated)
 
 
-def test_gradient_scale_is_a_power_of_two():
-    for size in (1e-12, 3e-5, 1.0, 7e4, 1e30):
-        g = torch.randn(1000, 1) * size
-        scale = half.gradient_scale(g)
-        top = (g * scale).abs().max().item()
-        assert 2.0 ** (half.MAX_EXPONENT - 1) < top <= 2.0 ** half.MAX_EXPONENT
-        assert torch.log2(scale).item() == round(torch.log2(scale).item())  # exact: a power of two
-    assert half.gradient_scale(torch.zeros(5)).isfinite()
+@pytest.mark.parametrize("k,with_d", [(1, False), (3, True), (70, False)])
+def test_scaled_gradient_is_a_power_of_two_times_the_gradient(k, with_d):
+    """The top layer's scaled ∂L/∂z: max |∂L/∂Φ| · scale in (2^(MAX_EXPONENT - 1), 2^MAX_EXPONENT], scale an exact
+    power of two, the product (with y' of a sine top layer) in fp16, the bias gradient summed unscaled."""
+    for size in (1e-12, 3e-5, 1.0, 7e4, 1e30, 0.0):
+        g = torch.randn(333, k, device=DEVICE) * size
+        d = (torch.rand(333, k, device=DEVICE) * 60 - 30).half() if with_d else None
+        buf, sums = torch.zeros(3, device=DEVICE), torch.zeros(k, device=DEVICE)
+        out = half.scaled_gradient(g, d, buf, sums)
+        scale, inverse = buf[1].item(), buf[2].item()
+        assert out.dtype == torch.float16 and scale * inverse == 1.0
+        assert torch.log2(buf[1]).item() == round(torch.log2(buf[1]).item())  # exact: a power of two
+        if size:
+            assert 2.0 ** (half.MAX_EXPONENT - 1) < (g * scale).abs().max().item() <= 2.0 ** half.MAX_EXPONENT
+        want = g * d.float() if with_d else g
+        torch.testing.assert_close(out, (want * scale).half(), rtol=0, atol=0)
+        torch.testing.assert_close(sums, want.sum(0), rtol=1e-5, atol=1e-30 + 1e-5 * want.abs().sum(0).max().item())
 
 
 def test_a_siren_fit_step_on_fp16_operands_follows_float32():

@@ -104,11 +104,12 @@ def test_fp16_operands_train_as_float32_does(small_image):
     from torchsiren.kernels import triton_available
     if not triton_available():
         pytest.skip("the fused stack needs Triton")
+    device = "cuda" if torch.cuda.is_available() else "cpu"
     losses = []
     for precision in ("fp32", "fp16"):
         torch.manual_seed(0)
-        model = Siren(2, 1, 32, 2, implementation="fused")
-        problem = ImageFitting(small_image[::2, ::2])  # 16 × 16: the interpreter runs each tile in Python
+        model = Siren(2, 1, 32, 2, implementation="fused").to(device)
+        problem = ImageFitting(small_image[::2, ::2], device=device)  # 16 × 16: the interpreter is slow
         result = train(model, problem, TrainConfig(steps=8, lr=1e-3, precision=precision, log_every=2),
                        progress=False)
         losses.append([row["loss"] for row in result.history])

@@ -21,8 +21,15 @@ from __future__ import annotations
 
 import torch
 
+from .dispatch import interpreting
 from .gemm16 import sine_gemm
 from .linear import SMALL_K, _fused, half_mm
+
+try:
+    import triton
+    import triton.language as tl
+except ImportError:  # pragma: no cover - dispatch never calls in without Triton
+    triton = None
 
 # The scaled ∂L/∂Φ's largest entry is 2^MAX_EXPONENT: high enough that the layers' smaller entries, and the
 # products ∂L/∂z · W (≈ 1/ω₀ of ∂L/∂z), stay above fp16's normal range (6e-5), low enough to leave 2⁸ of growth
@@ -59,8 +66,54 @@ def forward(x: torch.Tensor, omegas: tuple, params: tuple, store_d: bool
     return inputs, ds
 
 
-def gradient_scale(grad: torch.Tensor) -> torch.Tensor:
-    """The power of two that brings max |grad| into (2^(MAX_EXPONENT - 1), 2^MAX_EXPONENT] (a 0-dim device
-    tensor; finite for an all-zero grad)."""
-    amax = grad.detach().abs().amax().float().clamp_min(2.0 ** -100)
-    return torch.exp2(MAX_EXPONENT - torch.ceil(torch.log2(amax)))
+if triton is not None:
+    @triton.jit
+    def _amax_kernel(g_ptr, n, buf_ptr, BLOCK: tl.constexpr):
+        """buf[0] = max(buf[0], max |g|) (buf zeroed first)."""
+        offs = (tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)).to(tl.int64)
+        g = tl.load(g_ptr + offs, mask=offs < n, other=0.0)
+        tl.atomic_max(buf_ptr, tl.max(tl.abs(g), axis=0))
+
+    @triton.jit
+    def _scale_kernel(g_ptr, d_ptr, out_ptr, buf_ptr, sum_ptr, M, K, max_exponent, HAS_D: tl.constexpr,
+                      BLOCK_M: tl.constexpr, BLOCK_K: tl.constexpr):
+        """From amax = buf[0]: scale = 2^(max_exponent - ceil(log2 amax)) into buf[1] and 1/scale into buf[2];
+        out = g ⊙ d · scale as fp16 (g, d, out (M, K) row-major; d only when HAS_D); sum (K,) += column sums of
+        g ⊙ d (unscaled; zeroed first)."""
+        amax = tl.maximum(tl.load(buf_ptr), 7.888609052210118e-31)  # 2^-100: finite for an all-zero g
+        scale = tl.exp2(max_exponent - tl.ceil(tl.log2(amax)))
+        if tl.program_id(0) == 0:
+            tl.store(buf_ptr + 1, scale)
+            tl.store(buf_ptr + 2, 1.0 / scale)
+        rows = (tl.program_id(0) * BLOCK_M + tl.arange(0, BLOCK_M)).to(tl.int64)
+        cols = tl.arange(0, BLOCK_K)
+        ok = (rows < M)[:, None] & (cols < K)[None, :]
+        at = rows[:, None] * K + cols[None, :]
+        g = tl.load(g_ptr + at, mask=ok, other=0.0)
+        if HAS_D:
+            g *= tl.load(d_ptr + at, mask=ok, other=0.0).to(tl.float32)
+        tl.store(out_ptr + at, (g * scale).to(tl.float16), mask=ok)
+        tl.atomic_add(sum_ptr + cols, tl.sum(g, axis=0), mask=cols < K)
+
+
+def scaled_gradient(grad: torch.Tensor, d: torch.Tensor | None, buf: torch.Tensor, bias_grad: torch.Tensor
+                    ) -> torch.Tensor:
+    """∂L/∂z of the top layer, scaled for fp16: grad (M, K) float32 (times the top sine layer's y' = d, when
+    given) · scale, as fp16, where the power of two `scale` brings max |grad| into (2^(MAX_EXPONENT - 1),
+    2^MAX_EXPONENT]. Writes scale and 1/scale into buf[1] and buf[2] (buf (3,) zeroed: a 0-dim device value, so
+    CUDA graphs replay it) and the top bias's gradient, unscaled, into bias_grad (K,) (zeroed). Three launches
+    with the zeroing, for the dozen small ones of the same work in PyTorch ops."""
+    grad = grad.float().contiguous()
+    m, k = grad.shape
+    out = torch.empty(m, k, device=grad.device, dtype=torch.float16)
+    if m * k == 0:
+        buf[1:].fill_(1.0)
+        return out
+    block = 64 if interpreting() else 4096
+    _amax_kernel[(triton.cdiv(m * k, block),)](grad, m * k, buf, BLOCK=block)
+    block_k = triton.next_power_of_2(k)
+    block_m = max(1, block // 2 // block_k)
+    _scale_kernel[(triton.cdiv(m, block_m),)](grad, d.contiguous() if d is not None else grad, out, buf, bias_grad,
+                                              m, k, float(MAX_EXPONENT), HAS_D=d is not None, BLOCK_M=block_m,
+                                              BLOCK_K=block_k)
+    return out

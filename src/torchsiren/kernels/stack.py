@@ -18,6 +18,7 @@ import torch
 from . import half
 from .chain import chain
 from .dispatch import half_operands_enabled
+from .foreach import scale_
 from .linear import _launch, column_sum, half_mm
 
 ENABLED = True  # Siren takes the stack on the fused path; False restores the per-layer path (A/B benchmarks)
@@ -89,29 +90,37 @@ class _SineStack(torch.autograd.Function):
 def _backward(grad_out: torch.Tensor, inputs: list[torch.Tensor], ds: list[torch.Tensor | None],
               params: list[torch.Tensor | None], need_x: bool, fp16: bool) -> tuple[torch.Tensor | None, list]:
     """(∂L/∂x or None, [∂L/∂W₀, ∂L/∂b₀, …]) from ∂L/∂output, the layers chained top-down. fp16 (half.py): the
-    operands are fp16, ∂L/∂output is scaled by half.gradient_scale and the gradients unscaled in float32."""
+    operands are fp16, ∂L/∂output is scaled by half.scaled_gradient and the gradients unscaled in float32, all
+    by one multi-tensor multiply (foreach.scale_); the bias gradients are views of one zeroed buffer."""
     top = len(ds) - 1
-    scale = half.gradient_scale(grad_out) if fp16 else None
-
-    def unscale(t: torch.Tensor) -> torch.Tensor:
-        return t if scale is None else t / scale
-
-    grad_z = grad_out.contiguous() if scale is None else grad_out.float() * scale
-    if ds[top] is not None:  # a sine layer on top
-        grad_z = (grad_z * ds[top]).to(ds[top].dtype)
+    bias_sums: list[torch.Tensor | None] = [None] * len(ds)
+    if fp16:
+        widths = [params[2 * i].shape[0] for i in range(len(ds))]
+        buf = torch.zeros(3 + sum(widths), device=grad_out.device)  # amax, scale, 1/scale, the bias sums
+        bias_sums = list(buf[3:].split(widths))
+        grad_z = half.scaled_gradient(grad_out, ds[top], buf[:3], bias_sums[top])
+    else:
+        grad_z = grad_out.contiguous()
+        if ds[top] is not None:  # a sine layer on top
+            grad_z = grad_z * ds[top]
+        bias_sums = [torch.zeros(params[2 * i].shape[0], device=grad_z.device)
+                     if i < top and params[2 * i + 1] is not None else None for i in range(len(ds))]
     grads: list[torch.Tensor | None] = [None] * (2 * len(ds))
-    bias_sum = grad_x = None
+    grad_x = None
     for i in range(top, -1, -1):
         weight, bias = params[2 * i], params[2 * i + 1]
-        grads[2 * i] = unscale(half_mm(grad_z.half().T, inputs[i].half()) if fp16 else grad_z.T @ inputs[i])
+        grads[2 * i] = half_mm(grad_z.T, inputs[i].half()) if fp16 else grad_z.T @ inputs[i]
         if bias is not None:
-            grads[2 * i + 1] = unscale(bias_sum if bias_sum is not None else column_sum(grad_z.float()))
+            grads[2 * i + 1] = bias_sums[i] if bias_sums[i] is not None else column_sum(grad_z)
         if i == 0:
-            grad_x = unscale(grad_z.float() @ weight) if need_x else None
+            grad_x = grad_z.float() @ weight if need_x else None
             break
         below_has_bias = params[2 * i - 1] is not None
-        bias_sum = torch.zeros(weight.shape[1], device=grad_z.device) if below_has_bias else None
-        grad_z = chain(grad_z, weight, ds[i - 1], bias_sum)  # every layer below the top one is a sine layer
+        # every layer below the top one is a sine layer
+        grad_z = chain(grad_z, weight, ds[i - 1], bias_sums[i - 1] if below_has_bias else None)
+    if fp16:  # unscale: all but the top bias's gradient, which scaled_gradient summed unscaled
+        scaled = [g for j, g in enumerate(grads) if g is not None and j != 2 * top + 1]
+        scale_(scaled + ([grad_x] if grad_x is not None else []), buf[2])
     return grad_x, grads
 
 

@@ -11,12 +11,15 @@ from collections.abc import Callable
 
 import torch
 
+from .adam import Adam
+
 WARMUP_STEPS = 3  # eager steps before capture: Triton autotuning, cuBLAS workspaces, Adam state allocation
 
 
 def graph_optimizer(params: list[torch.Tensor], lr: float) -> torch.optim.Adam:
-    """Adam whose state and learning rate live on the GPU, so a captured step can be replayed (see set_lr)."""
-    return torch.optim.Adam(params, lr=torch.tensor(lr, device=params[0].device), fused=True, capturable=True)
+    """Adam (training/adam.py) whose state and learning rate live on the GPU, so a captured step can be replayed
+    (see set_lr)."""
+    return Adam(params, lr=torch.tensor(lr, device=params[0].device))
 
 
 def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:

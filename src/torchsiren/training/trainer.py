@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 from ..errors import TrainingDiverged, TrainingInterrupted
 from ..problems.constraint import Problem
 from ..kernels.dispatch import operand_precision
+from .adam import Adam
 from .checkpoint import load_checkpoint, save_checkpoint, save_model
 from .config import TrainConfig
 from .graphs import graph_optimizer, set_lr
@@ -59,9 +60,7 @@ def _sigint_flag():
 
 
 def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
-    params = list(model.parameters())
-    fused = bool(params) and params[0].is_cuda
-    return torch.optim.Adam(params, lr=config.lr, fused=fused)
+    return Adam(model.parameters(), lr=config.lr)
 
 
 def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir | None = None, resume: bool = False,

@@ -1,0 +1,68 @@
+"""Adam for SIRENs: torch.optim.Adam, with its CUDA step as one Triton kernel over every tensor (kernels/foreach.py).
+
+Same hyperparameters, state (step, exp_avg, exp_avg_sq) and state_dict as torch.optim.Adam, so checkpoints move
+between the two. The kernel takes the step when the parameters are CUDA float32 with dense contiguous
+gradients and plain Adam options (no amsgrad, maximize or differentiable); anything else, or
+implementation="torch", is torch's own step. On the CPU "auto" is torch's step; "fused" runs the kernel under
+Triton's interpreter (the tests).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import torch
+
+from ..kernels.foreach import adam_step
+from ..kernels.dispatch import check_implementation, use_fused
+
+
+class Adam(torch.optim.Adam):
+    def __init__(self, params: Iterable, lr: float | torch.Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, implementation: str = "auto") -> None:
+        params = list(params)
+        tensors = [p for group in params for p in (group["params"] if isinstance(group, dict) else [group])]
+        # capturable: the step count lives on the parameters' device, as the kernel (and a CUDA graph) reads it
+        capturable = any(t.is_cuda for t in tensors)
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, capturable=capturable)
+        self.implementation = check_implementation(implementation)
+
+    def _kernel_takes(self) -> bool:
+        """Whether every parameter with a gradient can be updated by the kernel (else torch's step runs)."""
+        for group in self.param_groups:
+            if group["amsgrad"] or group["maximize"] or group["differentiable"]:
+                return False
+            with_grad = [p for p in group["params"] if p.grad is not None]
+            if not with_grad:
+                continue
+            if not use_fused(self.implementation, *with_grad):
+                return False
+            if any(p.grad.is_sparse or p.grad.dtype != p.dtype or not p.is_contiguous()
+                   or not p.grad.is_contiguous() for p in with_grad):
+                return False
+            lr = group["lr"]
+            if isinstance(lr, torch.Tensor) and (lr.device != with_grad[0].device or lr.numel() != 1):
+                return False
+        return True
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        if closure is not None or self.implementation == "torch" or not self._kernel_takes():
+            return super().step(closure)
+        for group in self.param_groups:
+            params = [p for p in group["params"] if p.grad is not None]
+            if not params:
+                continue
+            for p in params:
+                state = self.state[p]
+                if not state:  # torch's capturable layout
+                    state["step"] = torch.zeros((), dtype=torch.float32, device=p.device)
+                    state["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+                    state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+                elif state["step"].device != p.device or state["step"].dtype != torch.float32:
+                    state["step"] = state["step"].to(p.device, torch.float32)
+            states = [self.state[p] for p in params]
+            beta1, beta2 = group["betas"]
+            adam_step(params, [p.grad for p in params], [s["exp_avg"] for s in states],
+                      [s["exp_avg_sq"] for s in states], [s["step"] for s in states], group["lr"], beta1, beta2,
+                      group["eps"], group["weight_decay"])
+        return None

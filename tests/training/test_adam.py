@@ -1,0 +1,90 @@
+"""training.Adam: its one-kernel step (Triton, the interpreter on the CPU) follows torch.optim.Adam step by step."""
+import copy
+
+import pytest
+import torch
+
+from torchsiren.training.adam import Adam
+from torchsiren.kernels.foreach import MAX_TENSORS
+
+DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _tensors(sizes):
+    return [torch.randn(*s, device=DEVICE) for s in sizes]
+
+
+def _run(optimizer, params, grads_per_step):
+    for grads in grads_per_step:
+        for p, g in zip(params, grads):
+            p.grad = g.clone()
+        optimizer.step()
+
+
+# ragged sizes (not multiples of the block), one element, more tensors than one launch takes, a tensor with
+# no gradient, weight decay, and a learning rate given as a device tensor (as CUDA graphs replay it)
+@pytest.mark.parametrize("weight_decay,lr_tensor,count", [(0.0, False, 5), (0.01, True, MAX_TENSORS + 3)])
+def test_kernel_step_follows_torch_adam(weight_decay, lr_tensor, count):
+    sizes = [(70, 3), (1,), (129,), (5, 13)] * (count // 4 + 1)
+    start = _tensors(sizes[:count])
+    ours = [t.clone().requires_grad_() for t in start]
+    theirs = [t.clone().requires_grad_() for t in start]
+    lr = torch.tensor(3e-3, device=DEVICE) if lr_tensor else 3e-3
+    opt_ours = Adam(ours, lr=lr, betas=(0.8, 0.99), weight_decay=weight_decay, implementation="fused")
+    opt_theirs = torch.optim.Adam(theirs, lr=3e-3, betas=(0.8, 0.99), weight_decay=weight_decay, foreach=False)
+    steps = []
+    for _ in range(6):
+        grads = [torch.randn_like(t) * 10.0 ** torch.randint(-6, 2, ()).item() for t in start]
+        grads[1] = None  # no gradient this step: left alone, as torch does
+        steps.append(grads)
+    for grads in steps:
+        for a, b, g in zip(ours, theirs, grads):
+            a.grad = None if g is None else g.clone()
+            b.grad = None if g is None else g.clone()
+        opt_ours.step()
+        opt_theirs.step()
+    for a, b, s in zip(ours, theirs, start):
+        assert not torch.equal(a, s) or a is ours[1]  # every tensor with gradients moved
+        torch.testing.assert_close(a, b, rtol=2e-5, atol=1e-6)
+    assert ours[1].equal(start[1]) and not opt_ours.state[ours[1]]
+    for a, b in zip(ours, theirs):
+        if opt_theirs.state[b]:
+            torch.testing.assert_close(opt_ours.state[a]["exp_avg_sq"], opt_theirs.state[b]["exp_avg_sq"],
+                                       rtol=2e-5, atol=1e-12)
+            assert float(opt_ours.state[a]["step"]) == float(opt_theirs.state[b]["step"]) == 6
+
+
+def test_state_dict_moves_between_torch_adam_and_ours():
+    """A checkpoint of torch's Adam continues in ours (and the other way) exactly as either would continue."""
+    start = _tensors([(40, 7), (9,)])
+    grads = [[torch.randn_like(t) for t in start] for _ in range(4)]
+    a = [t.clone().requires_grad_() for t in start]
+    b = [t.clone().requires_grad_() for t in start]
+    torch_a = torch.optim.Adam(a, lr=1e-2, foreach=False)
+    _run(torch_a, a, grads[:2])
+    with torch.no_grad():
+        for x, y in zip(a, b):
+            y.copy_(x)
+    ours_b = Adam(b, lr=1e-2, implementation="fused")
+    ours_b.load_state_dict(copy.deepcopy(torch_a.state_dict()))  # as from a file: no shared tensors
+    _run(torch_a, a, grads[2:])
+    _run(ours_b, b, grads[2:])
+    for x, y in zip(a, b):
+        torch.testing.assert_close(x, y, rtol=2e-5, atol=1e-6)
+    back = torch.optim.Adam([t.detach().clone().requires_grad_() for t in b], lr=1e-2)
+    back.load_state_dict(ours_b.state_dict())
+    assert float(back.state_dict()["state"][0]["step"]) == 4
+
+
+def test_options_the_kernel_does_not_take_fall_back_to_torch():
+    p = torch.randn(10, device=DEVICE, requires_grad=True)
+    q = p.detach().clone().requires_grad_()
+    ours, theirs = Adam([p], lr=1e-2, implementation="fused"), torch.optim.Adam([q], lr=1e-2, amsgrad=True)
+    ours.param_groups[0]["amsgrad"] = True
+    for _ in range(3):
+        g = torch.randn(10, device=DEVICE)
+        p.grad, q.grad = g.clone(), g.clone()
+        ours.step()
+        theirs.step()
+    torch.testing.assert_close(p, q)
+    assert "max_exp_avg_sq" in ours.state[p]
