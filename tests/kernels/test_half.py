@@ -67,7 +67,7 @@ def test_scaled_gradient_is_a_power_of_two_times_the_gradient(k, with_d):
         g = torch.randn(333, k, device=DEVICE) * size
         d = (torch.rand(333, k, device=DEVICE) * 60 - 30).half() if with_d else None
         buf, sums = torch.zeros(3, device=DEVICE), torch.zeros(k, device=DEVICE)
-        out = half.scaled_gradient(g, d, buf, sums)
+        (out,) = half.scaled_gradients([g], [d], buf, [sums])
         scale, inverse = buf[1].item(), buf[2].item()
         assert out.dtype == torch.float16 and scale * inverse == 1.0
         assert torch.log2(buf[1]).item() == round(torch.log2(buf[1]).item())  # exact: a power of two

@@ -1,12 +1,13 @@
 """One Triton launch over a list of tensors: Adam's update (training/adam.py's fast path), and a multiply by a
-device scalar (the fp16 backward's unscaling, stack.py).
+device scalar (the fp16 backward's unscaling, stack.py and gradient_half.py).
 
-torch's fused Adam (and every torch._foreach_ op) gives each 65,536-element chunk of a tensor to one block, so a SIREN of ~200k parameters runs
-on a handful of SMs and its step is bound by memory latency: 37 µs of a 580 µs fit-256 step on an H200
-(benchmarks/results/session7/graph_profile.txt); the unscaling multiply, 16 µs. Here each program takes BLOCK
-elements of one tensor, so a SIREN's ~200 programs spread over the GPU: 3.7 µs for the Adam update. Pointers and sizes travel as kernel arguments (tuples), not as a
-device table, so nothing is copied from the host and the launch can be captured in a CUDA graph. The step
-counts are incremented by one foreach kernel before it.
+torch's fused Adam (like every torch._foreach_ op) gives each 65,536-element chunk of a tensor to one block, so
+a SIREN of ~200k parameters runs on a handful of SMs and its step is bound by memory latency: 37 µs of a 580 µs
+fit-256 step on an H200 (benchmarks/results/session7/graph_profile.txt), and 16 µs for the unscaling multiply.
+Here each program takes BLOCK elements of one tensor, so a SIREN's ~200 programs spread over the GPU: 3.7 µs
+for the Adam update (graph_profile_fit_adam.txt). Pointers and sizes travel as kernel arguments (tuples), not
+as a device table, so nothing is copied from the host and the launch can be captured in a CUDA graph. Adam's
+step counts are incremented by one foreach kernel before it.
 """
 from __future__ import annotations
 

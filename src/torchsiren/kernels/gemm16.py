@@ -1,7 +1,8 @@
 """fp16 matmuls with the sine layer's elementwise work in their epilogue (the fp16 stack, half.py).
 
-`sine_gemm`: y = sin(ω (x Wᵀ + b)) and y' = ω cos(·), fp16 out, from fp16 x; `chain_gemm`: (g W) ⊙ y', fp16 out,
-with its column sums (the bias gradient below) added atomically. Accumulation, bias and sine are float32. Against
+`sine_gemm`: y = sin(ω (x Wᵀ + b)) and y' = ω cos(·), fp16 out, from fp16 x; `matmul16`: α a b, or the chain's
+(g W) ⊙ y' with its column sums (the bias gradient below) added atomically, optionally keeping the product too
+(gradient_half.py), fp16 out. Accumulation, bias and sine are float32. Against
 cuBLAS's fp16 matmul plus a separate pass, which writes and rereads the product, on an H200 at 65,536 × 256 -> 256:
 sine layer 47 against 69 µs (40 against 67 without y'), chain 42 against 56 µs
 (benchmarks/results/session6/fp16_gemm_probe.txt).
@@ -27,11 +28,13 @@ if triton is not None:
     from .linear import sincos
 
     @triton.jit
-    def _gemm16_kernel(x_ptr, wt_ptr, b_ptr, y_ptr, d_ptr, gb_ptr, M, N, K, omega, MODE: tl.constexpr,
-                       HAS_BIAS: tl.constexpr, STORE_D: tl.constexpr, FAST: tl.constexpr, BLOCK_M: tl.constexpr,
-                       BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr):
+    def _gemm16_kernel(x_ptr, wt_ptr, b_ptr, y_ptr, d_ptr, p_ptr, gb_ptr, M, N, K, omega, alpha,
+                       MODE: tl.constexpr, HAS_BIAS: tl.constexpr, STORE_D: tl.constexpr, HAS_D: tl.constexpr,
+                       STORE_P: tl.constexpr, FAST: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr,
+                       BLOCK_K: tl.constexpr):
         """acc = x (M, K) @ wt (K, N), both fp16 row-major, in float32. SINE: y = sin(ω (acc + b)), d = ω cos(·).
-        CHAIN: y = acc ⊙ d, and gb (N,) += its column sums when HAS_BIAS."""
+        CHAIN: with the product p = α acc (also stored when STORE_P), y = p ⊙ d (HAS_D) or p, and gb (N,) += the
+        column sums of y when HAS_BIAS."""
         n_tiles = tl.cdiv(N, BLOCK_N)
         pid_m, pid_n = tl.program_id(0) // n_tiles, tl.program_id(0) % n_tiles
         rows = (pid_m * BLOCK_M + tl.arange(0, BLOCK_M)).to(tl.int64)
@@ -55,13 +58,18 @@ if triton is not None:
             if STORE_D:
                 tl.store(d_ptr + at, (omega * c).to(tl.float16), mask=ok)
         else:
-            out = acc * tl.load(d_ptr + at, mask=ok, other=0.0).to(tl.float32)
+            out = acc * alpha
+            if STORE_P:
+                tl.store(p_ptr + at, out.to(tl.float16), mask=ok)
+            if HAS_D:
+                out = out * tl.load(d_ptr + at, mask=ok, other=0.0).to(tl.float32)
             tl.store(y_ptr + at, out.to(tl.float16), mask=ok)
             if HAS_BIAS:
                 tl.atomic_add(gb_ptr + cols, tl.sum(out, axis=0), mask=col_ok)
 
 
-def _run(x: torch.Tensor, wt: torch.Tensor, bias, y, d, bias_grad, omega: float, mode: int, store_d: bool) -> None:
+def _run(x: torch.Tensor, wt: torch.Tensor, bias, y, d, p, bias_grad, omega: float, mode: int, store_d: bool,
+         alpha: float = 1.0) -> None:
     m, k = x.shape
     n = wt.shape[1]
     if m == 0:
@@ -70,8 +78,9 @@ def _run(x: torch.Tensor, wt: torch.Tensor, bias, y, d, bias_grad, omega: float,
     grid = (triton.cdiv(m, tile["BLOCK_M"]) * triton.cdiv(n, tile["BLOCK_N"]),)
     has_bias = (bias if mode == SINE else bias_grad) is not None
     _gemm16_kernel[grid](x, wt, bias if bias is not None else y, y, d if d is not None else y,
-                         bias_grad if bias_grad is not None else y, m, n, k, float(omega), MODE=mode,
-                         HAS_BIAS=has_bias, STORE_D=store_d, FAST=fast_sincos(y), **tile)
+                         p if p is not None else y, bias_grad if bias_grad is not None else y, m, n, k, float(omega),
+                         float(alpha), MODE=mode, HAS_BIAS=has_bias, STORE_D=store_d, HAS_D=d is not None,
+                         STORE_P=p is not None, FAST=fast_sincos(y), **tile)
 
 
 def sine_gemm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
@@ -81,14 +90,19 @@ def sine_gemm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, 
     x = x.half().contiguous()
     y = torch.empty(x.shape[0], weight.shape[0], device=x.device, dtype=torch.float16)
     d = torch.empty_like(y) if store_d else None
-    _run(x, weight.T.half().contiguous(), bias, y, d, None, omega, SINE, store_d)
+    _run(x, weight.T.half().contiguous(), bias, y, d, None, None, omega, SINE, store_d)
     return y, d
 
 
-def chain_gemm(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad: torch.Tensor | None
-               ) -> torch.Tensor:
-    """(grad_z W) ⊙ d as fp16 (M, in), from fp16 grad_z (M, out), weight (out, in) and fp16 d (M, in); adds its
-    column sums into bias_grad (in,) (float32, zeroed by the caller) when given."""
-    y = torch.empty(d.shape, device=d.device, dtype=torch.float16)
-    _run(grad_z.contiguous(), weight.half().contiguous(), None, y, d.contiguous(), bias_grad, 0.0, CHAIN, False)
-    return y
+def matmul16(a: torch.Tensor, b: torch.Tensor, d: torch.Tensor | None = None, keep_product: bool = False,
+             alpha: float = 1.0, bias_grad: torch.Tensor | None = None
+             ) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+    """p = α a b for fp16 a (M, K) and b (K, N) (b rounded to fp16), as fp16 (M, N); with d (M, N) fp16, p ⊙ d
+    instead, and (p ⊙ d, p) when keep_product. Adds the column sums of the result into bias_grad (N,) (float32,
+    zeroed by the caller) when given."""
+    a, b = a.half().contiguous(), b.half().contiguous()
+    y = torch.empty(a.shape[0], b.shape[1], device=a.device, dtype=torch.float16)
+    p = torch.empty_like(y) if keep_product else None
+    _run(a, b, None, y, d.contiguous() if d is not None else None, p, bias_grad, 0.0, CHAIN, False, alpha)
+    return (y, p) if keep_product else y
+

@@ -18,63 +18,10 @@ from __future__ import annotations
 
 import torch
 
-from .linear import _launch, column_sum
-from .tiles import launch
-
-try:
-    import triton
-    import triton.language as tl
-except ImportError:  # pragma: no cover - dispatch never calls in without Triton
-    triton = None
-
-if triton is not None:
-    from .tiles import CONFIGS, tile
-
-    @triton.jit
-    def _down_kernel(h_ptr, y_ptr, wo_ptr, c_ptr, q_ptr, g_ptr, s_ptr, out_ptr, gb_ptr, M, N, kappa,
-                     TOP: tl.constexpr, WIDE: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
-        """out = h̄ ⊙ c + κ q ⊙ g ⊙ s, all (M, N) row-major; at the top layer h̄ = ȳ w_out (ȳ (M,), w_out (N,))
-        and g = w_out (broadcast). gb[0:N] += column sums of out; at the top gb[N:2N] += column sums of q ⊙ c."""
-        rows, cols, row_ok, col_ok, at, ok = tile(M, N, WIDE, BLOCK_M, BLOCK_N)
-        if TOP:
-            wo = tl.load(wo_ptr + cols, mask=col_ok, other=0.0)[None, :]
-            h = tl.load(y_ptr + rows, mask=row_ok, other=0.0)[:, None] * wo
-            g = wo
-        else:
-            h = tl.load(h_ptr + at, mask=ok, other=0.0)
-            g = tl.load(g_ptr + at, mask=ok, other=0.0)
-        c = tl.load(c_ptr + at, mask=ok, other=0.0)
-        q = tl.load(q_ptr + at, mask=ok, other=0.0)
-        s = tl.load(s_ptr + at, mask=ok, other=0.0)
-        out = h * c + kappa * q * g * s
-        tl.store(out_ptr + at, out, mask=ok)
-        tl.atomic_add(gb_ptr + cols, tl.sum(out, axis=0), mask=col_ok)
-        if TOP:
-            tl.atomic_add(gb_ptr + N + cols, tl.sum(q * c, axis=0), mask=col_ok)
-
-    _tuned = triton.autotune(CONFIGS, key=["N", "TOP", "WIDE"], reset_to_zero=["gb_ptr"])(_down_kernel)
-
-
-def _down(h_bar: torch.Tensor | None, y_bar: torch.Tensor, w_out: torch.Tensor, c: torch.Tensor, q: torch.Tensor,
-          g: torch.Tensor | None, s: torch.Tensor, kappa: float, fused: bool
-          ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-    """ā = h̄ ⊙ c + κ q ⊙ g ⊙ s and its column sums. At the top layer (g None) h̄ = ȳ w_out and g = w_out, and the
-    column sums of q ⊙ c (w_out's gradient through ∇Φ) come third."""
-    top = g is None
-    if not fused:
-        if top:
-            out = (y_bar * w_out) * c + kappa * q * w_out * s
-            return out, column_sum(out), column_sum(q * c)
-        out = h_bar * c + kappa * q * g * s
-        return out, column_sum(out), None
-    m, n = c.shape
-    out = torch.empty_like(c)
-    sums = torch.zeros(2 if top else 1, n, device=c.device, dtype=torch.float32)
-    if m:
-        args = (h_bar if h_bar is not None else c, y_bar.reshape(-1).contiguous(), w_out.reshape(-1).contiguous(),
-                c, q, g if g is not None else c, s, out, sums, m, n, float(kappa))
-        launch(_down_kernel, _tuned, m, n, *args, TOP=top, WIDE=m * n >= 2 ** 31 - 1)
-    return out, sums[0], (sums[1] if top else None)
+from . import gradient_half
+from .dispatch import half_operands_enabled
+from .down import down_pass
+from .linear import _launch
 
 
 def _sine(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, fused: bool
@@ -100,7 +47,13 @@ def _plain(x: torch.Tensor, params: list[torch.Tensor | None], omegas: tuple[flo
 
 class _ValueAndGradient(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x: torch.Tensor, omegas: tuple, fused: bool, *params: torch.Tensor | None):
+    def forward(ctx, x: torch.Tensor, omegas: tuple, fused: bool, fp16: bool, *params: torch.Tensor | None):
+        ctx.omegas, ctx.fused, ctx.fp16 = omegas, fused, fp16
+        ctx.has_bias = [p is not None for p in params[1::2]]
+        if fp16:
+            value, g, hs, cs, gs, deltas = gradient_half.forward(x, omegas, params)
+            ctx.save_for_backward(*hs, *cs, *gs, *deltas, *[p for p in params if p is not None])
+            return value, g
         top = len(omegas) - 1
         weights, w_out, b_out = params[0:2 * top + 2:2], params[-2], params[-1]
         hs, cs = [x], []
@@ -116,8 +69,6 @@ class _ValueAndGradient(torch.autograd.Function):
         for i in range(top - 1, -1, -1):
             gs[i], deltas[i] = g, g * cs[i]
             g = deltas[i] @ weights[i]
-        ctx.omegas, ctx.fused = omegas, fused
-        ctx.has_bias = [p is not None for p in params[1::2]]
         ctx.save_for_backward(*hs, *cs, *gs, *deltas, *[p for p in params if p is not None])
         return value, g
 
@@ -136,7 +87,10 @@ class _ValueAndGradient(torch.autograd.Function):
                 wanted = [p for p in params if p is not None]
                 got = iter(torch.autograd.grad([value, grad], wanted, [value_bar, grad_bar], create_graph=True,
                                                allow_unused=True, materialize_grads=True))
-            return None, None, None, *[next(got) if p is not None else None for p in params]
+            return None, None, None, None, *[next(got) if p is not None else None for p in params]
+        if ctx.fp16:
+            return None, None, None, None, *gradient_half.backward(value_bar, grad_bar, hs, cs, gs, deltas, params,
+                                                                   ctx.omegas)
 
         q, w_grads = [], []  # up, through the backward pass: q[i] = δ̄_i
         g_bar = grad_bar
@@ -150,7 +104,7 @@ class _ValueAndGradient(torch.autograd.Function):
         grads: list[torch.Tensor | None] = [None] * (2 * n)
         h_bar = w_out_grad = None
         for i in range(top, -1, -1):  # down, through the forward pass
-            a_bar, b_grad, top_sum = _down(h_bar, value_bar, w_out, cs[i], q[i], gs[i] if i < top else None,
+            a_bar, b_grad, top_sum = down_pass(h_bar, value_bar, w_out, cs[i], q[i], gs[i] if i < top else None,
                                            hs[i + 1], -ctx.omegas[i] ** 2, ctx.fused)
             if i == top:
                 w_out_grad = (top_sum + value_bar.reshape(-1) @ hs[-1]).unsqueeze(0)
@@ -159,16 +113,17 @@ class _ValueAndGradient(torch.autograd.Function):
             if i:
                 h_bar = a_bar @ weights[i]
         grads += [w_out_grad, value_bar.sum(0) if params[-1] is not None else None]
-        return None, None, None, *grads
+        return None, None, None, None, *grads
 
 
 def value_and_gradient(x: torch.Tensor, layers: list[tuple[torch.Tensor, torch.Tensor | None, float | None]],
                        fused: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """Φ (N, 1) and ∇Φ (N, in) of a stack of sine layers (weight (out, in), bias or None, ω₀) under a last linear
     layer of one output (ω₀ None), at x (N, in). Differentiable in the weights, not in x. `fused`: Triton kernels
-    (CUDA float32, or Triton's interpreter); else PyTorch ops."""
+    (CUDA float32, or Triton's interpreter), on fp16 operands inside half_operands() (gradient_half.py); else
+    PyTorch ops."""
     omegas = tuple(omega for _, _, omega in layers[:-1])
     if layers[-1][2] is not None or None in omegas or layers[-1][0].shape[0] != 1:
         raise ValueError("value_and_gradient: sine layers under one linear layer with one output")
     params = [t for weight, bias, _ in layers for t in (weight, bias)]
-    return _ValueAndGradient.apply(x, omegas, fused, *params)
+    return _ValueAndGradient.apply(x, omegas, fused, fused and half_operands_enabled(), *params)

@@ -76,10 +76,10 @@ if triton is not None:
 
     @triton.jit
     def _scale_kernel(g_ptr, d_ptr, out_ptr, buf_ptr, sum_ptr, M, K, max_exponent, HAS_D: tl.constexpr,
-                      BLOCK_M: tl.constexpr, BLOCK_K: tl.constexpr):
+                      HAS_SUM: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_K: tl.constexpr):
         """From amax = buf[0]: scale = 2^(max_exponent - ceil(log2 amax)) into buf[1] and 1/scale into buf[2];
         out = g ⊙ d · scale as fp16 (g, d, out (M, K) row-major; d only when HAS_D); sum (K,) += column sums of
-        g ⊙ d (unscaled; zeroed first)."""
+        g ⊙ d (unscaled; zeroed first) when HAS_SUM."""
         amax = tl.maximum(tl.load(buf_ptr), 7.888609052210118e-31)  # 2^-100: finite for an all-zero g
         scale = tl.exp2(max_exponent - tl.ceil(tl.log2(amax)))
         if tl.program_id(0) == 0:
@@ -93,27 +93,35 @@ if triton is not None:
         if HAS_D:
             g *= tl.load(d_ptr + at, mask=ok, other=0.0).to(tl.float32)
         tl.store(out_ptr + at, (g * scale).to(tl.float16), mask=ok)
-        tl.atomic_add(sum_ptr + cols, tl.sum(g, axis=0), mask=cols < K)
+        if HAS_SUM:
+            tl.atomic_add(sum_ptr + cols, tl.sum(g, axis=0), mask=cols < K)
 
 
-def scaled_gradient(grad: torch.Tensor, d: torch.Tensor | None, buf: torch.Tensor, bias_grad: torch.Tensor
-                    ) -> torch.Tensor:
-    """∂L/∂z of the top layer, scaled for fp16: grad (M, K) float32 (times the top sine layer's y' = d, when
-    given) · scale, as fp16, where the power of two `scale` brings max |grad| into (2^(MAX_EXPONENT - 1),
-    2^MAX_EXPONENT]. Writes scale and 1/scale into buf[1] and buf[2] (buf (3,) zeroed: a 0-dim device value, so
-    CUDA graphs replay it) and the top bias's gradient, unscaled, into bias_grad (K,) (zeroed). Three launches
-    with the zeroing, for the dozen small ones of the same work in PyTorch ops."""
-    grad = grad.float().contiguous()
-    m, k = grad.shape
-    out = torch.empty(m, k, device=grad.device, dtype=torch.float16)
-    if m * k == 0:
-        buf[1:].fill_(1.0)
-        return out
+def scaled_gradients(grads: list[torch.Tensor], ds: list[torch.Tensor | None], buf: torch.Tensor,
+                     bias_grads: list[torch.Tensor | None], max_exponent: int = MAX_EXPONENT) -> list[torch.Tensor]:
+    """Gradients scaled for fp16: each grad (M, K) float32 (times y' = d of a sine layer on top, when given) ·
+    scale, as fp16, where the power of two `scale` brings the largest |entry| of all grads into
+    (2^(max_exponent - 1), 2^max_exponent]. Writes scale and 1/scale into buf[1] and buf[2] (buf (3,) zeroed: a
+    0-dim device value, so CUDA graphs replay it) and, where bias_grads has a (K,) tensor (zeroed), the column
+    sums of grad ⊙ d, unscaled (a bias's gradient). For one grad, three launches with the zeroing, where PyTorch
+    ops took a dozen small ones."""
+    grads = [g.float().contiguous() for g in grads]
     block = 64 if interpreting() else 4096
-    _amax_kernel[(triton.cdiv(m * k, block),)](grad, m * k, buf, BLOCK=block)
-    block_k = triton.next_power_of_2(k)
-    block_m = max(1, block // 2 // block_k)
-    _scale_kernel[(triton.cdiv(m, block_m),)](grad, d.contiguous() if d is not None else grad, out, buf, bias_grad,
-                                              m, k, float(MAX_EXPONENT), HAS_D=d is not None, BLOCK_M=block_m,
-                                              BLOCK_K=block_k)
-    return out
+    for g in grads:
+        if g.numel():
+            _amax_kernel[(triton.cdiv(g.numel(), block),)](g, g.numel(), buf, BLOCK=block)
+    if not any(g.numel() for g in grads):
+        buf[1:].fill_(1.0)
+    outs = []
+    for g, d, sums in zip(grads, ds, bias_grads):
+        m, k = g.shape
+        out = torch.empty(m, k, device=g.device, dtype=torch.float16)
+        if m * k:
+            block_k = triton.next_power_of_2(k)
+            block_m = max(1, block // 2 // block_k)
+            _scale_kernel[(triton.cdiv(m, block_m),)](
+                g, d.contiguous() if d is not None else g, out, buf, sums if sums is not None else buf, m, k,
+                float(max_exponent), HAS_D=d is not None, HAS_SUM=sums is not None, BLOCK_M=block_m,
+                BLOCK_K=block_k)
+        outs.append(out)
+    return outs

@@ -90,7 +90,7 @@ class _SineStack(torch.autograd.Function):
 def _backward(grad_out: torch.Tensor, inputs: list[torch.Tensor], ds: list[torch.Tensor | None],
               params: list[torch.Tensor | None], need_x: bool, fp16: bool) -> tuple[torch.Tensor | None, list]:
     """(∂L/∂x or None, [∂L/∂W₀, ∂L/∂b₀, …]) from ∂L/∂output, the layers chained top-down. fp16 (half.py): the
-    operands are fp16, ∂L/∂output is scaled by half.scaled_gradient and the gradients unscaled in float32, all
+    operands are fp16, ∂L/∂output is scaled by half.scaled_gradients and the gradients unscaled in float32, all
     by one multi-tensor multiply (foreach.scale_); the bias gradients are views of one zeroed buffer."""
     top = len(ds) - 1
     bias_sums: list[torch.Tensor | None] = [None] * len(ds)
@@ -98,7 +98,7 @@ def _backward(grad_out: torch.Tensor, inputs: list[torch.Tensor], ds: list[torch
         widths = [params[2 * i].shape[0] for i in range(len(ds))]
         buf = torch.zeros(3 + sum(widths), device=grad_out.device)  # amax, scale, 1/scale, the bias sums
         bias_sums = list(buf[3:].split(widths))
-        grad_z = half.scaled_gradient(grad_out, ds[top], buf[:3], bias_sums[top])
+        (grad_z,) = half.scaled_gradients([grad_out], [ds[top]], buf[:3], [bias_sums[top]])
     else:
         grad_z = grad_out.contiguous()
         if ds[top] is not None:  # a sine layer on top

@@ -1,0 +1,52 @@
+"""Φ, ∇Φ and the hand-written backward on fp16 operands (kernels/gradient_half.py, --precision fp16) against
+float64 autograd, within fp16's rounding: losses on Φ, on ∇Φ and on both, at gradient sizes far below and above
+fp16's range; odd sizes, no biases, one sine layer, batch 1; and the intermediates really are fp16."""
+import pytest
+import torch
+
+from torchsiren.kernels import gradient_half
+from torchsiren.kernels.dispatch import operand_precision
+from torchsiren.kernels.gradient import _plain, value_and_gradient
+from .helpers import DEVICE, needs_triton
+from .test_gradient import _float64
+from .test_half import relative_error
+from .test_stack import stack
+
+pytestmark = needs_triton
+
+
+@pytest.mark.parametrize("widths,bias,m,size", [([2, 64, 64, 64, 1], True, 300, 1e-7), ([3, 40, 33, 1], False, 97, 1.0),
+                                                 ([2, 17, 1], True, 50, 1e3), ([2, 48, 40, 1], True, 1, 1e-3)])
+@pytest.mark.parametrize("supervised", ["value", "gradient", "both"])
+def test_fp16_value_gradient_and_weight_gradients_match_float64(widths, bias, m, size, supervised):
+    layers = stack(widths, last_linear=True, bias=bias)
+    x = torch.rand(m, widths[0], device=DEVICE) * 2 - 1
+    y_bar, g_bar = torch.randn(m, 1, device=DEVICE) * size, torch.randn(m, widths[0], device=DEVICE) * size
+    with operand_precision("fp16"):
+        value, grad = value_and_gradient(x, layers, fused=True)
+    wanted = _float64(layers)
+    params = [t for w, b, _ in layers for t in (w, b) if t is not None]
+    params64 = [t for w, b, _ in wanted for t in (w, b) if t is not None]
+    value64, grad64 = _plain(x.double(), [t for w, b, _ in wanted for t in (w, b)], tuple(o for *_, o in wanted[:-1]))
+    assert relative_error(value, value64) < 2e-3 and relative_error(grad, grad64) < 5e-3
+
+    def loss(v, g, bars):
+        terms = {"value": (v * bars[0]).sum(), "gradient": (g * bars[1]).sum()}
+        return terms[supervised] if supervised in terms else sum(terms.values())
+
+    got = torch.autograd.grad(loss(value, grad, (y_bar, g_bar)), params, materialize_grads=True)
+    want = torch.autograd.grad(loss(value64, grad64, (y_bar.double(), g_bar.double())), params64,
+                               materialize_grads=True)
+    for a, e in zip(got, want):
+        assert torch.isfinite(a).all()
+        if e.abs().max() > 0:  # (b_out's gradient under a loss on ∇Φ alone is zero)
+            assert relative_error(a, e) < 1.5e-2, relative_error(a, e)
+
+
+def test_fp16_intermediates_are_fp16():
+    layers = stack([2, 32, 32, 32, 1])
+    x = torch.rand(40, 2, device=DEVICE) * 2 - 1
+    params = tuple(t for w, b, _ in layers for t in (w, b))
+    value, grad, hs, cs, gs, deltas = gradient_half.forward(x, tuple(o for *_, o in layers[:-1]), params)
+    assert value.dtype == grad.dtype == torch.float32
+    assert {t.dtype for t in hs[1:] + cs + gs + deltas} == {torch.float16}
