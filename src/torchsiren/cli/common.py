@@ -41,7 +41,8 @@ def add_train_options(p: argparse.ArgumentParser, steps_help: str = "training st
     g.add_argument("--schedule", default="constant", choices=SCHEDULES, help="learning-rate schedule")
     g.add_argument("--grad-clip", type=float, default=None, help="clip the gradient norm to this")
     g.add_argument("--precision", default="fp32", choices=PRECISIONS,
-                   help="fp32 (default), tf32, fp16 (the fused sine stack on fp16 operands, TF32 elsewhere; CUDA) "
+                   help="fp32 (default), tf32, fp16 (the fused sine stack and gradient supervision on fp16 "
+                        "operands, TF32 elsewhere; CUDA) "
                         "or bf16 (autocast)")
     g.add_argument("--log-every", type=int, default=25, help="steps between metric evaluations (25)")
     g.add_argument("--checkpoint-every", type=int, default=500, help="steps between checkpoints (500)")

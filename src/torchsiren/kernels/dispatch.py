@@ -113,8 +113,9 @@ def float32_matmuls(precision: str):
 
 
 def half_operands():
-    """Inside this block the fused sine stack (kernels/half.py) multiplies fp16 operands with float32 accumulation
-    and stores its activations in fp16; every other matmul keeps torch's float32 switches."""
+    """Inside this block the fused sine stack (kernels/half.py) and Φ with ∇Φ (kernels/gradient_half.py) multiply
+    fp16 operands with float32 accumulation and store their activations in fp16; every other matmul keeps torch's
+    float32 switches."""
     return _raised("half")
 
 
@@ -128,7 +129,7 @@ PRECISIONS = ("fp32", "tf32", "fp16")
 @contextlib.contextmanager
 def operand_precision(precision: str):
     """The precision of torchsiren's matmul operands inside the block: "fp32" exact, "tf32" (torch's TF32 switch),
-    or "fp16": the fused sine stack on fp16 operands (see half_operands), everything else TF32."""
+    or "fp16": the fused sine stack and Φ with ∇Φ on fp16 operands (see half_operands), everything else TF32."""
     half = half_operands() if precision == "fp16" else contextlib.nullcontext()
     with float32_matmuls("fp32" if precision == "fp32" else "tf32"), half:
         yield
