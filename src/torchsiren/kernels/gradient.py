@@ -12,6 +12,7 @@ c = ω cos(ω a), the backward pass g_L = w_out, δ_l = g_l ⊙ c_l, g_(l-1) = �
 so four matmuls per layer in the backward (two in the forward) and one fused pass for ā, which also sums b̄
 (a Triton kernel on CUDA; PyTorch ops elsewhere). On an H200 this took the gradient-supervised step from 3.92 ms
 through autograd to 2.16 ms (benchmarks/results/session5/).
+Under half_operands() (--precision fp16) the same passes run on fp16 operands (gradient_half.py): 1.25 ms.
 A further derivative through this backward (create_graph=True) recomputes Φ and ∇Φ with plain PyTorch autograd.
 """
 from __future__ import annotations
@@ -105,7 +106,7 @@ class _ValueAndGradient(torch.autograd.Function):
         h_bar = w_out_grad = None
         for i in range(top, -1, -1):  # down, through the forward pass
             a_bar, b_grad, top_sum = down_pass(h_bar, value_bar, w_out, cs[i], q[i], gs[i] if i < top else None,
-                                           hs[i + 1], -ctx.omegas[i] ** 2, ctx.fused)
+                                               hs[i + 1], -ctx.omegas[i] ** 2, ctx.fused)
             if i == top:
                 w_out_grad = (top_sum + value_bar.reshape(-1) @ hs[-1]).unsqueeze(0)
             grads[2 * i] = a_bar.T @ hs[i] + w_grads[i]

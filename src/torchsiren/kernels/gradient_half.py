@@ -12,6 +12,8 @@ so that product is stored times 2^TOP_SHIFT and the matmul scales back. The back
 by one power of two that puts their largest entry at 2^MAX_EXPONENT (4): the pass's intermediates reach ~160×
 their inputs (q, ḡ, ā; measured on the bench's gradient and SDF losses, at initialisation and after training),
 which leaves fp16 (max 65504) ~25× of headroom, and entries down to 2^-18 of the largest stay normal.
+On an H200 (benchmarks/results/session7/): the replayed gradient step 2.05 (TF32) → 1.25 ms, the bench's SDF
+step 5.88 → 3.44 ms; Poisson from gradients trains to the same PSNR as through autograd (34.60 dB).
 """
 from __future__ import annotations
 
@@ -73,8 +75,8 @@ def backward(value_bar: torch.Tensor, grad_bar: torch.Tensor, hs: list, cs: list
     grads: list[torch.Tensor | None] = [None] * (2 * n)
     h_bar = w_out_grad = None
     for i in range(top, -1, -1):  # down, through the forward pass
-        a_bar, b_grad, top_sum = down_pass(h_bar, y_bar, w_out, cs[i], q[i], gs[i] if i < top else None, hs[i + 1],
-                                       -omegas[i] ** 2, True)
+        a_bar, b_grad, top_sum = down_pass(h_bar, y_bar, w_out, cs[i], q[i], gs[i] if i < top else None,
+                                           hs[i + 1], -omegas[i] ** 2, True)
         if i == top:
             w_out_grad = (top_sum + half_mm(y_bar.T, hs[-1]).reshape(-1)).unsqueeze(0)
         grads[2 * i] = half_mm(a_bar.T, hs[i].half()) + up_grads[i]

@@ -93,7 +93,6 @@ def _backward(grad_out: torch.Tensor, inputs: list[torch.Tensor], ds: list[torch
     operands are fp16, ∂L/∂output is scaled by half.scaled_gradients and the gradients unscaled in float32, all
     by one multi-tensor multiply (foreach.scale_); the bias gradients are views of one zeroed buffer."""
     top = len(ds) - 1
-    bias_sums: list[torch.Tensor | None] = [None] * len(ds)
     if fp16:
         widths = [params[2 * i].shape[0] for i in range(len(ds))]
         buf = torch.zeros(3 + sum(widths), device=grad_out.device)  # amax, scale, 1/scale, the bias sums
@@ -103,8 +102,9 @@ def _backward(grad_out: torch.Tensor, inputs: list[torch.Tensor], ds: list[torch
         grad_z = grad_out.contiguous()
         if ds[top] is not None:  # a sine layer on top
             grad_z = grad_z * ds[top]
-        bias_sums = [torch.zeros(params[2 * i].shape[0], device=grad_z.device)
-                     if i < top and params[2 * i + 1] is not None else None for i in range(len(ds))]
+        bias_sums: list[torch.Tensor | None] = [
+            torch.zeros(params[2 * i].shape[0], device=grad_z.device) if i < top and params[2 * i + 1] is not None
+            else None for i in range(len(ds))]
     grads: list[torch.Tensor | None] = [None] * (2 * len(ds))
     grad_x = None
     for i in range(top, -1, -1):
@@ -118,7 +118,7 @@ def _backward(grad_out: torch.Tensor, inputs: list[torch.Tensor], ds: list[torch
         below_has_bias = params[2 * i - 1] is not None
         # every layer below the top one is a sine layer
         grad_z = chain(grad_z, weight, ds[i - 1], bias_sums[i - 1] if below_has_bias else None)
-    if fp16:  # unscale: all but the top bias's gradient, which scaled_gradient summed unscaled
+    if fp16:  # unscale: all but the top bias's gradient, which scaled_gradients summed unscaled
         scaled = [g for j, g in enumerate(grads) if g is not None and j != 2 * top + 1]
         scale_(scaled + ([grad_x] if grad_x is not None else []), buf[2])
     return grad_x, grads

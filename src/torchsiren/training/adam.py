@@ -20,7 +20,8 @@ class Adam(torch.optim.Adam):
     def __init__(self, params: Iterable, lr: float | torch.Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0, implementation: str = "auto") -> None:
         params = list(params)
-        tensors = [p for group in params for p in (group["params"] if isinstance(group, dict) else [group])]
+        groups = [g["params"] if isinstance(g, dict) else [g] for g in params]
+        tensors = [t for g in groups for t in ([g] if isinstance(g, torch.Tensor) else g)]
         # capturable: the step count lives on the parameters' device, as the kernel (and a CUDA graph) reads it
         capturable = any(t.is_cuda for t in tensors)
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, capturable=capturable)
