@@ -10,7 +10,8 @@ Weight gradients are cuBLAS fp16 matmuls with float32 output; biases are summed 
 Range: the top of ∇Φ's chain multiplies by w_out ⊙ W_top (~1e-5 at initialisation, below fp16's normal range),
 so that product is stored times 2^TOP_SHIFT and the matmul scales back. The backward scales ∂L/∂Φ and ∂L/∂∇Φ
 by one power of two that puts their largest entry at 2^MAX_EXPONENT (4): the pass's intermediates reach ~160×
-their inputs (q, ḡ, ā; measured on the bench's gradient and SDF losses, at initialisation and after training),
+their inputs (q, ḡ, ā; benchmarks/gradient_range_probe.py on the bench's gradient and SDF losses, at
+initialisation and after training),
 which leaves fp16 (max 65504) ~25× of headroom, and entries down to 2^-18 of the largest stay normal.
 On an H200 (benchmarks/results/session7/): the replayed gradient step 2.05 (TF32) → 1.25 ms, the bench's SDF
 step 5.88 → 3.44 ms; Poisson from gradients trains to the same PSNR as through autograd (34.60 dB).
@@ -21,9 +22,9 @@ import torch
 
 from . import half
 from .chain import chain
+from .down import down_pass
 from .foreach import scale_
 from .gemm16 import matmul16
-from .down import down_pass
 from .linear import half_mm
 
 MAX_EXPONENT = 4
