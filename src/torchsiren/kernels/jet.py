@@ -33,50 +33,59 @@ if triton is not None:
         return ok, base, tl.sin(v), tl.cos(v)
 
     @triton.jit
-    def _jet_fwd(z_ptr, b_ptr, h_ptr, NPTS, F, D: tl.constexpr, SECOND: tl.constexpr, P: tl.constexpr,
-                 BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
-        ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, BLOCK_R, BLOCK_F)
-        tl.store(h_ptr + base, s, mask=ok)
-        sq = tl.zeros_like(s)
-        for i in tl.static_range(D):
-            zi = tl.load(z_ptr + base + (1 + i) * F, mask=ok, other=0.0)
-            tl.store(h_ptr + base + (1 + i) * F, c * zi, mask=ok)
-            if SECOND == 2:
-                zii = tl.load(z_ptr + base + (1 + D + i) * F, mask=ok, other=0.0)
-                tl.store(h_ptr + base + (1 + D + i) * F, c * zii - s * zi * zi, mask=ok)
-            sq += zi * zi
-        if SECOND == 1:
-            zl = tl.load(z_ptr + base + (1 + D) * F, mask=ok, other=0.0)
-            tl.store(h_ptr + base + (1 + D) * F, c * zl - s * sq, mask=ok)
+    def _row(ptr, base, r, F, ok):
+        """Row r of this tile's points, as float32 (the state may be fp16)."""
+        return tl.load(ptr + base + r * F, mask=ok, other=0.0).to(tl.float32)
 
     @triton.jit
-    def _jet_bwd(z_ptr, b_ptr, g_ptr, gz_ptr, NPTS, F, D: tl.constexpr, SECOND: tl.constexpr, P: tl.constexpr,
+    def _jet_fwd(z_ptr, b_ptr, h_ptr, NPTS, F, lap_scale, D: tl.constexpr, SECOND: tl.constexpr, P: tl.constexpr,
                  BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
+        """h = the sine of the state z; h's dtype may be fp16. The Laplacian row is stored times lap_scale (z's
+        too): Δh·λ = c (z_Δ λ) − s λ Σ z_i²."""
         ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, BLOCK_R, BLOCK_F)
-        gv = tl.load(g_ptr + base, mask=ok, other=0.0) * c
+        out = h_ptr.dtype.element_ty
+        tl.store(h_ptr + base, s.to(out), mask=ok)
+        sq = tl.zeros_like(s)
+        for i in tl.static_range(D):
+            zi = _row(z_ptr, base, 1 + i, F, ok)
+            tl.store(h_ptr + base + (1 + i) * F, (c * zi).to(out), mask=ok)
+            if SECOND == 2:
+                zii = _row(z_ptr, base, 1 + D + i, F, ok)
+                tl.store(h_ptr + base + (1 + D + i) * F, (c * zii - s * zi * zi).to(out), mask=ok)
+            sq += zi * zi
+        if SECOND == 1:
+            zl = _row(z_ptr, base, 1 + D, F, ok)
+            tl.store(h_ptr + base + (1 + D) * F, (c * zl - lap_scale * s * sq).to(out), mask=ok)
+
+    @triton.jit
+    def _jet_bwd(z_ptr, b_ptr, g_ptr, gz_ptr, NPTS, F, lap_scale, D: tl.constexpr, SECOND: tl.constexpr,
+                 P: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
+        """∂L/∂z from ∂L/∂h (g), for _jet_fwd with the same lap_scale; g and gz may be fp16."""
+        ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, BLOCK_R, BLOCK_F)
+        out = gz_ptr.dtype.element_ty
+        gv = _row(g_ptr, base, 0, F, ok) * c
         gl = tl.zeros_like(s)
         if SECOND == 1:
-            gl = tl.load(g_ptr + base + (1 + D) * F, mask=ok, other=0.0)
-            zl = tl.load(z_ptr + base + (1 + D) * F, mask=ok, other=0.0)
-            tl.store(gz_ptr + base + (1 + D) * F, gl * c, mask=ok)
+            gl = _row(g_ptr, base, 1 + D, F, ok)
+            zl = _row(z_ptr, base, 1 + D, F, ok)
+            tl.store(gz_ptr + base + (1 + D) * F, (gl * c).to(out), mask=ok)
             gv -= gl * s * zl
         for i in tl.static_range(D):
-            zi = tl.load(z_ptr + base + (1 + i) * F, mask=ok, other=0.0)
-            gi = tl.load(g_ptr + base + (1 + i) * F, mask=ok, other=0.0)
+            zi = _row(z_ptr, base, 1 + i, F, ok)
+            gi = _row(g_ptr, base, 1 + i, F, ok)
             gv -= gi * s * zi
             gzi = gi * c
             if SECOND == 1:
-                gv -= gl * c * zi * zi
-                gzi -= 2.0 * gl * s * zi
+                gv -= lap_scale * gl * c * zi * zi
+                gzi -= 2.0 * lap_scale * gl * s * zi
             if SECOND == 2:
-                gii = tl.load(g_ptr + base + (1 + D + i) * F, mask=ok, other=0.0)
-                zii = tl.load(z_ptr + base + (1 + D + i) * F, mask=ok, other=0.0)
-                tl.store(gz_ptr + base + (1 + D + i) * F, gii * c, mask=ok)
+                gii = _row(g_ptr, base, 1 + D + i, F, ok)
+                zii = _row(z_ptr, base, 1 + D + i, F, ok)
+                tl.store(gz_ptr + base + (1 + D + i) * F, (gii * c).to(out), mask=ok)
                 gv -= gii * (s * zii + c * zi * zi)
                 gzi -= 2.0 * gii * s * zi
-            tl.store(gz_ptr + base + (1 + i) * F, gzi, mask=ok)
-        tl.store(gz_ptr + base, gv, mask=ok)
-
+            tl.store(gz_ptr + base + (1 + i) * F, gzi.to(out), mask=ok)
+        tl.store(gz_ptr + base, gv.to(out), mask=ok)
 
     _JET_CONFIGS = [triton.Config({"BLOCK_R": r, "BLOCK_F": f}, num_warps=w)
                     for r, f, w in [(32, 128, 4), (16, 256, 4), (64, 64, 4), (32, 256, 8), (8, 256, 2)]]
@@ -93,15 +102,16 @@ def _second_kind(p: int, d: int) -> int:
     raise ValueError(f"a forward-mode state with D = {d} inputs has 1 + D, 2 + D or 1 + 2D rows, got {p}")
 
 
-def _run(kernel, *tensors: torch.Tensor, npts: int, f: int, d: int, second: int, p: int) -> None:
+def _run(kernel, *tensors: torch.Tensor, npts: int, f: int, d: int, second: int, p: int,
+         lap_scale: float = 1.0) -> None:
     if npts == 0:
         return
     if interpreting():  # one small fixed tile (autotuning needs a GPU)
         grid = (triton.cdiv(npts, 16), triton.cdiv(f, 32))
-        kernel[grid](*tensors, npts, f, D=d, SECOND=second, P=p, BLOCK_R=16, BLOCK_F=32)
+        kernel[grid](*tensors, npts, f, float(lap_scale), D=d, SECOND=second, P=p, BLOCK_R=16, BLOCK_F=32)
     else:
         grid = lambda meta: (triton.cdiv(npts, meta["BLOCK_R"]), triton.cdiv(f, meta["BLOCK_F"]))  # noqa: E731
-        _tuned[kernel][grid](*tensors, npts, f, D=d, SECOND=second, P=p)
+        _tuned[kernel][grid](*tensors, npts, f, float(lap_scale), D=d, SECOND=second, P=p)
 
 
 def jet_reference(z: torch.Tensor, bias: torch.Tensor, d: int) -> torch.Tensor:

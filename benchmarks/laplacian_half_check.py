@@ -1,0 +1,32 @@
+"""The fp16 Laplacian path (kernels/laplacian_half.py, off by default) on the GPU: the bench's Laplacian row with
+it switched on against the reference in the same process, then Poisson from the Laplacian of cameraman through
+the trainer (fp32 reference, TF32 jet path and the fp16 path; PSNR after STEPS steps) and the state's ranges at
+256² (laplacian_range_probe.py's measure, on the trained fp16 model).
+Usage: python benchmarks/laplacian_half_check.py [STEPS]"""
+import json
+import sys
+
+import torch
+
+from torchsiren import Siren
+from torchsiren.bench import run_benchmarks
+from torchsiren.data import cameraman, resize_longer_side
+from torchsiren.kernels import laplacian_half
+from torchsiren.problems.poisson import PoissonReconstruction
+from torchsiren.training import TrainConfig, train
+
+steps = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+dev = torch.device("cuda")
+laplacian_half.ENABLED = True
+for row in run_benchmarks(["laplacian"], dev, quick=False, steps=steps, precision="fp16"):
+    print(json.dumps(row))
+image = resize_longer_side(cameraman(), 256)
+for precision, enabled in (("fp32", False), ("tf32", False), ("fp16", True)):
+    laplacian_half.ENABLED = enabled
+    torch.manual_seed(0)
+    model = Siren(2, 1).to(dev)
+    problem = PoissonReconstruction(image, "laplacian", device=dev)
+    result = train(model, problem, TrainConfig(steps=steps, log_every=steps, precision=precision), progress=False)
+    print(json.dumps({"precision": precision, "fp16_laplacian_path": enabled, "steps": steps,
+                      "psnr": round(problem.evaluate(model)["psnr"], 2), "wall_s": round(result.wall_time_s, 2),
+                      "final_loss": result.last.get("loss")}))

@@ -1,0 +1,148 @@
+"""Φ, ∇Φ and ΔΦ by forward mode (derivatives/forward.py) on fp16 operands, as one autograd Function.
+
+NOT YET ON (ENABLED = False): checked against float64 through Triton's CPU interpreter only. Its speed and
+range on a GPU are unmeasured; turn it on once benchmarks/results show both (the speed issue's Laplacian row).
+
+The state of each layer, (N, P, F) with P = 2 + D rows (value, D Jacobian rows, one Laplacian row), is stored in
+fp16; each layer's matmul of the whole state is a cuBLAS fp16 matmul with float32 output (the pre-activation z,
+whose value row is the sine's argument, stays float32), and the jet kernel (jet.py) maps z to the next fp16
+state. The backward is the jet's, with fp16 matmuls.
+Range (benchmarks/laplacian_range_probe.py, results/session7/laplacian_range_probe.txt): on Poisson from the
+Laplacian of cameraman at 128², after 200 steps, the state's Laplacian rows reach 1.4e5, past fp16's 65504, so
+that row is stored times 2^-LAP_SHIFT (the matmul is linear, so z's Laplacian row carries the same factor, and
+the jet kernel applies it to its own Σ z_i² term). The backward's value rows reach 2.6e3× ∂L/∂ΔΦ; ∂L/∂output (its
+Laplacian row times 2^LAP_SHIFT) is scaled by one power of two that puts its largest entry at 2^MAX_EXPONENT.
+"""
+from __future__ import annotations
+
+import torch
+
+from . import half
+from .dispatch import float32_matmuls
+from .foreach import scale_
+from .gemm16 import matmul16
+from .jet import LAPLACIAN, _jet_bwd, _jet_fwd, _run, jet_reference
+from .linear import half_mm
+
+ENABLED = False
+LAP_SHIFT = 8
+MAX_EXPONENT = 0
+
+
+def _first_z(x: torch.Tensor, weight: torch.Tensor, omega: float) -> torch.Tensor:
+    """z of the first sine layer, float32 and exact: value row x (ωW)ᵀ, Jacobian rows ωW[:, i], Laplacian row 0."""
+    n, d = x.shape
+    w = omega * weight
+    z = x.new_zeros(n, d + 2, w.shape[0])
+    with float32_matmuls("fp32"):
+        z[:, 0] = x @ w.T
+    z[:, 1:1 + d] = w.T
+    return z
+
+
+def forward(x: torch.Tensor, omegas: tuple, params: tuple) -> tuple[torch.Tensor, list, list]:
+    """(the output state (N, 2 + D, out) float32, each sine layer's z (float32), each layer's input state (fp16;
+    None for the first))."""
+    n, d = x.shape
+    p = d + 2
+    zs, states = [], [None]
+    for i, omega in enumerate(omegas):
+        weight, bias = params[2 * i], params[2 * i + 1]
+        if i == 0:
+            z = _first_z(x, weight, omega)
+        else:
+            z = half_mm(states[-1].view(n * p, -1), (omega * weight).T.half()).view(n, p, -1)
+        f = z.shape[2]
+        b = omega * bias if bias is not None else z.new_zeros(f)
+        h = torch.empty(z.shape, device=z.device, dtype=torch.float16)
+        _run(_jet_fwd, z, b.contiguous(), h, npts=n, f=f, d=d, second=LAPLACIAN, p=p, lap_scale=2.0 ** -LAP_SHIFT)
+        zs.append(z)
+        states.append(h)
+    w_out, b_out = params[-2], params[-1]
+    out = half_mm(states[-1].view(n * p, -1), w_out.T.half()).view(n, p, -1)
+    if b_out is not None:
+        out[:, 0] += b_out
+    out[:, -1] *= 2.0 ** LAP_SHIFT
+    return out, zs, states
+
+
+def backward(grad_out: torch.Tensor, x: torch.Tensor, zs: list, states: list, params: list, omegas: tuple
+             ) -> list[torch.Tensor | None]:
+    """The parameters' gradients [W₀, b₀, …, w_out, b_out] from ∂L/∂output (N, 2 + D, out)."""
+    n, d = x.shape
+    p = d + 2
+    grad_out = grad_out.contiguous().clone()
+    b_out_grad = grad_out[:, 0].sum(0) if params[-1] is not None else None
+    grad_out[:, -1] *= 2.0 ** LAP_SHIFT  # with respect to the stored (shifted) Laplacian row
+    buf = torch.zeros(3, device=x.device)
+    (g,) = half.scaled_gradients([grad_out.view(n * p, -1)], [None], buf, [None], MAX_EXPONENT)
+    grads: list[torch.Tensor | None] = [None] * (2 * len(omegas))
+    w_out_grad = half_mm(g.T, states[-1].view(n * p, -1))
+    g_state = matmul16(g, params[-2])  # (N·P, width)
+    ones = torch.ones(1, n, device=x.device, dtype=torch.float16)
+    for i in range(len(omegas) - 1, -1, -1):
+        omega, weight = omegas[i], params[2 * i]
+        f = zs[i].shape[2]
+        b = omega * params[2 * i + 1] if params[2 * i + 1] is not None else zs[i].new_zeros(f)
+        gz = torch.empty(zs[i].shape, device=x.device, dtype=torch.float16)
+        _run(_jet_bwd, zs[i], b.contiguous(), g_state.view(n, p, f), gz, npts=n, f=f, d=d, second=LAPLACIAN, p=p,
+             lap_scale=2.0 ** -LAP_SHIFT)
+        if i:
+            grads[2 * i] = half_mm(gz.view(n * p, f).T, states[i].view(n * p, -1)).mul_(omega)
+            g_state = matmul16(gz.view(n * p, f), omega * weight)
+        else:  # the first layer's input state is [x, I, 0]
+            grads[0] = (gz[:, 0].float().T @ x + gz[:, 1:1 + d].float().sum(0).T).mul_(omega)
+        if params[2 * i + 1] is not None:
+            grads[2 * i + 1] = half_mm(ones, gz[:, 0]).reshape(-1).mul_(omega)
+    scale_([t for t in grads if t is not None] + [w_out_grad], buf[2])
+    return grads + [w_out_grad, b_out_grad]
+
+
+def _plain(x: torch.Tensor, params: list, omegas: tuple) -> torch.Tensor:
+    """The output state in differentiable float32 PyTorch ops (for a derivative of the backward itself)."""
+    n, d = x.shape
+    s = torch.cat([x.unsqueeze(1), torch.eye(d, device=x.device).expand(n, d, d), x.new_zeros(n, 1, d)], dim=1)
+    for i, omega in enumerate(omegas):
+        bias = params[2 * i + 1]
+        s = jet_reference(s @ (omega * params[2 * i]).T, omega * bias if bias is not None else
+                          s.new_zeros(params[2 * i].shape[0]), d)
+    out = s @ params[-2].T
+    if params[-1] is not None:
+        out = out + torch.nn.functional.pad(params[-1].unsqueeze(0), (0, 0, 0, d + 1)).unsqueeze(0)
+    return out
+
+
+class _ValueJacobianLaplacian(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, omegas: tuple, *params: torch.Tensor | None) -> torch.Tensor:
+        out, zs, states = forward(x, omegas, params)
+        ctx.omegas, ctx.layers = omegas, len(omegas)
+        ctx.has = [t is not None for t in params]
+        ctx.save_for_backward(x, *zs, *states[1:], *[t for t in params if t is not None])
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out: torch.Tensor):
+        saved = list(ctx.saved_tensors)
+        k = ctx.layers
+        x, zs, states, rest = saved[0], saved[1:1 + k], [None, *saved[1 + k:1 + 2 * k]], iter(saved[1 + 2 * k:])
+        params = [next(rest) if has else None for has in ctx.has]
+        if torch.is_grad_enabled():  # create_graph=True: differentiate a differentiable recomputation
+            wanted = [t for t in params if t is not None]
+            with torch.enable_grad():
+                got = iter(torch.autograd.grad(_plain(x, params, ctx.omegas), wanted, grad_out, create_graph=True,
+                                               allow_unused=True, materialize_grads=True))
+            return None, None, *[next(got) if t is not None else None for t in params]
+        return None, None, *backward(grad_out, x, zs, states, params, ctx.omegas)
+
+
+def value_jacobian_laplacian(x: torch.Tensor, layers: list[tuple[torch.Tensor, torch.Tensor | None, float | None]]
+                             ) -> torch.Tensor:
+    """The forward-mode output state (N, 2 + D, out) — value, D Jacobian rows, Laplacian — of sine layers (weight,
+    bias or None, ω₀) under a last linear layer (ω₀ None), at x (N, D), on fp16 operands. Differentiable in the
+    weights, not in x."""
+    omegas = tuple(omega for _, _, omega in layers[:-1])
+    if layers[-1][2] is not None or None in omegas:
+        raise ValueError("value_jacobian_laplacian: sine layers under one linear layer")
+    params = [t for weight, bias, _ in layers for t in (weight, bias)]
+    return _ValueJacobianLaplacian.apply(x.contiguous(), omegas, *params)

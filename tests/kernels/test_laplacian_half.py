@@ -1,0 +1,91 @@
+"""Φ, ∇Φ and ΔΦ by forward mode on fp16 operands (kernels/laplacian_half.py; not yet on by default) against
+float64 autograd through the same forward mode, within fp16's rounding: the output state and every parameter's
+gradient under losses on the Laplacian, the Jacobian and the value; 2D and 3D, no biases, batch 1, gradients far
+below fp16's range; a derivative of the backward; and evaluate's routing when it is switched on."""
+import pytest
+import torch
+
+from torchsiren import Siren, evaluate
+from torchsiren.kernels import laplacian_half
+from torchsiren.kernels.dispatch import operand_precision
+from .helpers import DEVICE, needs_triton
+from .test_gradient import _float64
+from .test_half import relative_error
+from .test_stack import stack
+
+pytestmark = needs_triton
+
+
+@pytest.mark.parametrize("widths,bias,m,size", [([2, 64, 64, 64, 1], True, 200, 1e-7), ([3, 40, 33, 1], False, 37, 1.0),
+                                                 ([2, 48, 48, 2], True, 1, 1e3)])
+def test_fp16_state_and_weight_gradients_match_float64(widths, bias, m, size):
+    layers = stack(widths, last_linear=True, bias=bias)
+    d = widths[0]
+    x = torch.rand(m, d, device=DEVICE) * 2 - 1
+    out = laplacian_half.value_jacobian_laplacian(x, layers)
+    wanted = _float64(layers)
+    params = [t for w, b, _ in layers for t in (w, b) if t is not None]
+    params64 = [t for w, b, _ in wanted for t in (w, b) if t is not None]
+    out64 = laplacian_half._plain(x.double(), [t for w, b, _ in wanted for t in (w, b)],
+                                  tuple(o for *_, o in wanted[:-1]))
+    assert out.shape == out64.shape == (m, d + 2, widths[-1]) and out.dtype == torch.float32
+    for row in (0, 1, d + 1):  # value, a Jacobian row, the Laplacian
+        assert relative_error(out[:, row], out64[:, row]) < 5e-3, row
+    bars = torch.randn(out.shape, device=DEVICE) * size
+    bars[:, 0] *= 1e-2  # a Laplacian loss's gradient dominates, as in training
+    got = torch.autograd.grad(out, params, bars)
+    want = torch.autograd.grad(out64, params64, bars.double())
+    for a, e in zip(got, want):
+        assert torch.isfinite(a).all()
+        assert relative_error(a, e) < 1.5e-2, relative_error(a, e)
+
+
+def test_a_derivative_of_the_backward_recomputes_in_float32():
+    layers = stack([2, 32, 32, 1])
+    x = torch.rand(30, 2, device=DEVICE) * 2 - 1
+    params = [t for w, b, _ in layers for t in (w, b)]
+    omegas = tuple(o for *_, o in layers[:-1])
+    results = []
+    for fn in (lambda: laplacian_half.value_jacobian_laplacian(x, layers),
+               lambda: laplacian_half._plain(x, params, omegas)):
+        out = fn()
+        first = torch.autograd.grad((out[:, -1] ** 2).mean(), params, create_graph=True)
+        results.append(torch.autograd.grad(sum((g ** 2).sum() for g in first), params))
+    for a, e in zip(*results):  # (b_out's is zero: its first gradient does not depend on the weights)
+        assert (a - e).norm() <= 1e-3 * e.norm() + 1e-6
+
+
+def test_evaluate_routes_a_fused_siren_through_it_when_switched_on(monkeypatch):
+    monkeypatch.setattr(laplacian_half, "ENABLED", True)
+    calls = []
+    real = laplacian_half.value_jacobian_laplacian
+    monkeypatch.setattr(laplacian_half, "value_jacobian_laplacian", lambda *a: calls.append(1) or real(*a))
+    torch.manual_seed(0)
+    model = Siren(2, 1, 32, 2, implementation="fused").to(DEVICE)
+    x = torch.rand(64, 2, device=DEVICE) * 2 - 1
+    evaluate(model, x, ("laplacian",))
+    assert not calls  # float32 operands: the jet path as before
+    with operand_precision("fp16"):
+        fast = evaluate(model, x, ("laplacian",))
+    assert calls and fast.laplacian.grad_fn is not None
+    slow = evaluate(model, x, ("laplacian",), method="autograd")
+    assert relative_error(fast.laplacian, slow.laplacian) < 5e-3
+    assert relative_error(fast.jacobian, slow.jacobian) < 5e-3
+
+
+def test_poisson_from_the_laplacian_trains_on_it_as_in_float32(monkeypatch, small_image):
+    """The trainer at --precision fp16 with the path switched on follows the float32 run, step after step."""
+    from torchsiren.problems.poisson import PoissonReconstruction
+    from torchsiren.training import TrainConfig, train
+    monkeypatch.setattr(laplacian_half, "ENABLED", True)
+    losses = []
+    for precision in ("fp32", "fp16"):
+        torch.manual_seed(0)
+        model = Siren(2, 1, 32, 2, implementation="fused").to(DEVICE)
+        problem = PoissonReconstruction(small_image[::2, ::2], "laplacian", device=DEVICE)
+        result = train(model, problem, TrainConfig(steps=6, lr=1e-3, precision=precision, log_every=2),
+                       progress=False)
+        losses.append([row["loss"] for row in result.history])
+    assert losses[0][-1] < 0.9 * losses[0][0], losses  # it learned
+    for a, b in zip(*losses):
+        assert abs(a - b) < 1e-2 * a, losses
