@@ -43,32 +43,30 @@ if triton is not None:
         """h = the sine of the state z; h's dtype may be fp16. The Laplacian row is stored times lap_scale (z's
         too): Δh·λ = c (z_Δ λ) − s λ Σ z_i²."""
         ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, BLOCK_R, BLOCK_F)
-        out = h_ptr.dtype.element_ty
-        tl.store(h_ptr + base, s.to(out), mask=ok)
+        tl.store(h_ptr + base, s.to(h_ptr.dtype.element_ty), mask=ok)
         sq = tl.zeros_like(s)
         for i in tl.static_range(D):
             zi = _row(z_ptr, base, 1 + i, F, ok)
-            tl.store(h_ptr + base + (1 + i) * F, (c * zi).to(out), mask=ok)
+            tl.store(h_ptr + base + (1 + i) * F, (c * zi).to(h_ptr.dtype.element_ty), mask=ok)
             if SECOND == 2:
                 zii = _row(z_ptr, base, 1 + D + i, F, ok)
-                tl.store(h_ptr + base + (1 + D + i) * F, (c * zii - s * zi * zi).to(out), mask=ok)
+                tl.store(h_ptr + base + (1 + D + i) * F, (c * zii - s * zi * zi).to(h_ptr.dtype.element_ty), mask=ok)
             sq += zi * zi
         if SECOND == 1:
             zl = _row(z_ptr, base, 1 + D, F, ok)
-            tl.store(h_ptr + base + (1 + D) * F, (c * zl - lap_scale * s * sq).to(out), mask=ok)
+            tl.store(h_ptr + base + (1 + D) * F, (c * zl - lap_scale * s * sq).to(h_ptr.dtype.element_ty), mask=ok)
 
     @triton.jit
     def _jet_bwd(z_ptr, b_ptr, g_ptr, gz_ptr, NPTS, F, lap_scale, D: tl.constexpr, SECOND: tl.constexpr,
                  P: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
         """∂L/∂z from ∂L/∂h (g), for _jet_fwd with the same lap_scale; g and gz may be fp16."""
         ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, BLOCK_R, BLOCK_F)
-        out = gz_ptr.dtype.element_ty
         gv = _row(g_ptr, base, 0, F, ok) * c
         gl = tl.zeros_like(s)
         if SECOND == 1:
             gl = _row(g_ptr, base, 1 + D, F, ok)
             zl = _row(z_ptr, base, 1 + D, F, ok)
-            tl.store(gz_ptr + base + (1 + D) * F, (gl * c).to(out), mask=ok)
+            tl.store(gz_ptr + base + (1 + D) * F, (gl * c).to(gz_ptr.dtype.element_ty), mask=ok)
             gv -= gl * s * zl
         for i in tl.static_range(D):
             zi = _row(z_ptr, base, 1 + i, F, ok)
@@ -81,11 +79,11 @@ if triton is not None:
             if SECOND == 2:
                 gii = _row(g_ptr, base, 1 + D + i, F, ok)
                 zii = _row(z_ptr, base, 1 + D + i, F, ok)
-                tl.store(gz_ptr + base + (1 + D + i) * F, (gii * c).to(out), mask=ok)
+                tl.store(gz_ptr + base + (1 + D + i) * F, (gii * c).to(gz_ptr.dtype.element_ty), mask=ok)
                 gv -= gii * (s * zii + c * zi * zi)
                 gzi -= 2.0 * gii * s * zi
-            tl.store(gz_ptr + base + (1 + i) * F, gzi.to(out), mask=ok)
-        tl.store(gz_ptr + base, gv.to(out), mask=ok)
+            tl.store(gz_ptr + base + (1 + i) * F, gzi.to(gz_ptr.dtype.element_ty), mask=ok)
+        tl.store(gz_ptr + base, gv.to(gz_ptr.dtype.element_ty), mask=ok)
 
     _JET_CONFIGS = [triton.Config({"BLOCK_R": r, "BLOCK_F": f}, num_warps=w)
                     for r, f, w in [(32, 128, 4), (16, 256, 4), (64, 64, 4), (32, 256, 8), (8, 256, 2)]]
