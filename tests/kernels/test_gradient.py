@@ -19,6 +19,12 @@ def _float64(layers):
             for w, b, o in layers]
 
 
+def supervised_loss(supervised: str, value, grad, bars):
+    """A loss on Φ ("value"), on ∇Φ ("gradient") or on both, with ∂L/∂Φ and ∂L/∂∇Φ = bars."""
+    terms = {"value": (value * bars[0]).sum(), "gradient": (grad * bars[1]).sum()}
+    return terms[supervised] if supervised in terms else sum(terms.values())
+
+
 @pytest.mark.parametrize("fused", [True, False])
 @pytest.mark.parametrize("widths,bias,m,strided", [([2, 64, 64, 64, 1], True, 300, False),
                                                    ([3, 40, 33, 1], False, 97, True), ([2, 17, 1], True, 1, False)])
@@ -38,13 +44,10 @@ def test_value_gradient_and_weight_gradients_match_float64(fused, widths, bias, 
     close(value, value64, TOL)
     close(grad, grad64, TOL * max(1.0, grad64.abs().max().item()))
 
-    def loss(v, g, bars):
-        terms = {"value": (v * bars[0]).sum(), "gradient": (g * bars[1]).sum()}
-        return terms[supervised] if supervised in terms else sum(terms.values())
-
-    got = torch.autograd.grad(loss(value, grad, (y_bar, g_bar)), params, materialize_grads=True)
-    want = torch.autograd.grad(loss(value64, grad64, (y_bar.double(), g_bar.double())), params64,
-                               materialize_grads=True)
+    got = torch.autograd.grad(supervised_loss(supervised, value, grad, (y_bar, g_bar)), params,
+                              materialize_grads=True)
+    want = torch.autograd.grad(supervised_loss(supervised, value64, grad64, (y_bar.double(), g_bar.double())),
+                               params64, materialize_grads=True)
     for a, e in zip(got, want):
         close(a, e, TOL * max(1.0, e.abs().max().item()))
 

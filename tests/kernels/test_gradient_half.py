@@ -8,7 +8,7 @@ from torchsiren.kernels import gradient_half
 from torchsiren.kernels.dispatch import operand_precision
 from torchsiren.kernels.gradient import _plain, value_and_gradient
 from .helpers import DEVICE, needs_triton
-from .test_gradient import _float64
+from .test_gradient import _float64, supervised_loss
 from .test_half import relative_error
 from .test_stack import stack
 
@@ -30,13 +30,10 @@ def test_fp16_value_gradient_and_weight_gradients_match_float64(widths, bias, m,
     value64, grad64 = _plain(x.double(), [t for w, b, _ in wanted for t in (w, b)], tuple(o for *_, o in wanted[:-1]))
     assert relative_error(value, value64) < 2e-3 and relative_error(grad, grad64) < 5e-3
 
-    def loss(v, g, bars):
-        terms = {"value": (v * bars[0]).sum(), "gradient": (g * bars[1]).sum()}
-        return terms[supervised] if supervised in terms else sum(terms.values())
-
-    got = torch.autograd.grad(loss(value, grad, (y_bar, g_bar)), params, materialize_grads=True)
-    want = torch.autograd.grad(loss(value64, grad64, (y_bar.double(), g_bar.double())), params64,
-                               materialize_grads=True)
+    got = torch.autograd.grad(supervised_loss(supervised, value, grad, (y_bar, g_bar)), params,
+                              materialize_grads=True)
+    want = torch.autograd.grad(supervised_loss(supervised, value64, grad64, (y_bar.double(), g_bar.double())),
+                               params64, materialize_grads=True)
     for a, e in zip(got, want):
         assert torch.isfinite(a).all()
         if e.abs().max() > 0:  # (b_out's gradient under a loss on ∇Φ alone is zero)

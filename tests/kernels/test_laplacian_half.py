@@ -76,16 +76,10 @@ def test_evaluate_routes_a_fused_siren_through_it_when_switched_on(monkeypatch):
 def test_poisson_from_the_laplacian_trains_on_it_as_in_float32(monkeypatch, small_image):
     """The trainer at --precision fp16 with the path switched on follows the float32 run, step after step."""
     from torchsiren.problems.poisson import PoissonReconstruction
-    from torchsiren.training import TrainConfig, train
+    from ..training.test_trainer import losses_by_precision
     monkeypatch.setattr(laplacian_half, "ENABLED", True)
-    losses = []
-    for precision in ("fp32", "fp16"):
-        torch.manual_seed(0)
-        model = Siren(2, 1, 32, 2, implementation="fused").to(DEVICE)
-        problem = PoissonReconstruction(small_image[::2, ::2], "laplacian", device=DEVICE)
-        result = train(model, problem, TrainConfig(steps=6, lr=1e-3, precision=precision, log_every=2),
-                       progress=False)
-        losses.append([row["loss"] for row in result.history])
+    losses = losses_by_precision(lambda device: PoissonReconstruction(small_image[::2, ::2], "laplacian",
+                                                                      device=device), steps=6)
     assert losses[0][-1] < 0.9 * losses[0][0], losses  # it learned
     for a, b in zip(*losses):
         assert abs(a - b) < 1e-2 * a, losses

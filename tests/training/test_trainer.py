@@ -98,21 +98,27 @@ def test_mixed_precision_runs(small_image):
     assert result.steps == 5 and result.last["loss"] > 0
 
 
+def losses_by_precision(make_problem, steps: int) -> list[list[float]]:
+    """The loss every 2 steps of the same small fused Siren trained at fp32, then at fp16 (CUDA when present);
+    make_problem(device) builds the problem (16 × 16 images: Triton's interpreter is slow)."""
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    losses = []
+    for precision in ("fp32", "fp16"):
+        torch.manual_seed(0)
+        model = Siren(2, 1, 32, 2, implementation="fused").to(device)
+        result = train(model, make_problem(device), TrainConfig(steps=steps, lr=1e-3, precision=precision,
+                                                                log_every=2), progress=False)
+        losses.append([row["loss"] for row in result.history])
+    return losses
+
+
 def test_fp16_operands_train_as_float32_does(small_image):
     """--precision fp16 (the fused stack on fp16 operands; Triton's interpreter on the CPU) follows the float32 run:
     the same losses to fp16's rounding, step after step."""
     from torchsiren.kernels import triton_available
     if not triton_available():
         pytest.skip("the fused stack needs Triton")
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    losses = []
-    for precision in ("fp32", "fp16"):
-        torch.manual_seed(0)
-        model = Siren(2, 1, 32, 2, implementation="fused").to(device)
-        problem = ImageFitting(small_image[::2, ::2], device=device)  # 16 × 16: the interpreter is slow
-        result = train(model, problem, TrainConfig(steps=8, lr=1e-3, precision=precision, log_every=2),
-                       progress=False)
-        losses.append([row["loss"] for row in result.history])
+    losses = losses_by_precision(lambda device: ImageFitting(small_image[::2, ::2], device=device), steps=8)
     assert losses[0][-1] < 0.7 * losses[0][0], losses  # it learned
     for a, b in zip(*losses):
         assert abs(a - b) < 2e-3 * a, losses
