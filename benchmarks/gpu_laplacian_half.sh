@@ -9,3 +9,4 @@ python3 -m pytest -q tests/kernels/test_laplacian_half.py tests/kernels/test_jet
 python3 -m torchsiren.cli.main bench --device cuda --precision tf32 --workload laplacian \
     --out "$OUT/bench_laplacian_tf32.json" 2>&1 | tail -3  # the default path, after jet.py's session-7 change
 python3 benchmarks/laplacian_half_check.py 2000 2>&1 | tee "$OUT/laplacian_half_check.txt"
+python3 benchmarks/graph_profile.py laplacian 2>&1 | tee "$OUT/graph_profile_laplacian.txt" | grep -E "ms per|kernels per"

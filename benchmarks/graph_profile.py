@@ -1,6 +1,7 @@
 """Where a replayed step's time goes (GPU): per-kernel CUDA time of CUDA-graph replays (torch.profiler sees the
 kernels inside a graph) for the bench's fit 256² at --precision fp16 and its gradient step (65,536 points, 2D)
-at the given precisions. Usage: python graph_profile.py [fit|gradient|sdf ...]"""
+at the given precisions, and the Laplacian step (TF32, and fp16 through kernels/laplacian_half.py).
+Usage: python graph_profile.py [fit|gradient|laplacian|sdf ...]"""
 import sys
 
 import torch
@@ -39,6 +40,24 @@ def fit(precision: str) -> None:
         print(table(replay))
 
 
+def laplacian(precision: str, points: int = 65536) -> None:
+    """The bench's Laplacian step; at fp16 with kernels/laplacian_half.py switched on."""
+    from torchsiren.kernels import laplacian_half
+    laplacian_half.ENABLED = precision == "fp16"
+    torch.manual_seed(1)
+    coords = torch.rand(points, 2, device=dev) * 2 - 1
+    target = torch.randn(points, 1, device=dev)
+    m = Siren(2, 1).to(dev)
+
+    def loss():
+        f = evaluate(m, coords, ("laplacian",))
+        return ((f.laplacian - target) ** 2).mean() + f.value.abs().mean()
+    with operand_precision(precision):
+        replay, _ = capture_step(loss, graph_optimizer(list(m.parameters()), 1e-4))
+        print(f"laplacian {points} {precision}: {median_ms(replay, dev, 5, 50):.4f} ms per replayed step")
+        print(table(replay))
+
+
 def gradient(precision: str, points: int = 65536, dim: int = 2) -> None:
     torch.manual_seed(1)
     coords = torch.rand(points, dim, device=dev) * 2 - 1
@@ -61,5 +80,8 @@ if __name__ == "__main__":
         elif what == "gradient":
             gradient("tf32")
             gradient("fp16")
+        elif what == "laplacian":
+            laplacian("tf32")
+            laplacian("fp16")
         elif what == "sdf":
             gradient("tf32", 200_000, 3)

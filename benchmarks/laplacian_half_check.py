@@ -2,7 +2,7 @@
 it switched on against the reference in the same process, then Poisson from the Laplacian of cameraman through
 the trainer (fp32 reference, TF32 jet path and the fp16 path; PSNR after STEPS steps) and the state's ranges at
 256² (laplacian_range_probe.py's measure, on the trained fp16 model).
-Usage: python benchmarks/laplacian_half_check.py [STEPS]"""
+Usage: python benchmarks/laplacian_half_check.py [STEPS] [--bench-only]"""
 import json
 import sys
 
@@ -20,6 +20,8 @@ dev = torch.device("cuda")
 laplacian_half.ENABLED = True
 for row in run_benchmarks(["laplacian"], dev, quick=False, steps=steps, precision="fp16"):
     print(json.dumps(row))
+if "--bench-only" in sys.argv:
+    sys.exit()
 image = resize_longer_side(cameraman(), 256)
 for precision, enabled in (("fp32", False), ("tf32", False), ("fp16", True)):
     laplacian_half.ENABLED = enabled

@@ -18,9 +18,9 @@ from __future__ import annotations
 import torch
 
 from . import half
-from .dispatch import float32_matmuls
 from .foreach import scale_
 from .gemm16 import matmul16
+from .jet_first import first_jet, first_jet_backward
 from .jet import LAPLACIAN, _jet_bwd, _jet_fwd, _run, jet_reference
 from .linear import half_mm
 
@@ -29,33 +29,24 @@ LAP_SHIFT = 8
 MAX_EXPONENT = 0
 
 
-def _first_z(x: torch.Tensor, weight: torch.Tensor, omega: float) -> torch.Tensor:
-    """z of the first sine layer, float32 and exact: value row x (ωW)ᵀ, Jacobian rows ωW[:, i], Laplacian row 0."""
-    n, d = x.shape
-    w = omega * weight
-    z = x.new_zeros(n, d + 2, w.shape[0])
-    with float32_matmuls("fp32"):
-        z[:, 0] = x @ w.T
-    z[:, 1:1 + d] = w.T
-    return z
-
-
 def forward(x: torch.Tensor, omegas: tuple, params: tuple) -> tuple[torch.Tensor, list, list]:
-    """(the output state (N, 2 + D, out) float32, each sine layer's z (float32), each layer's input state (fp16;
-    None for the first))."""
+    """(the output state (N, 2 + D, out) float32, each sine layer's z (float32; None for the first), each layer's
+    input state (fp16; None for the first))."""
     n, d = x.shape
     p = d + 2
     zs, states = [], [None]
     for i, omega in enumerate(omegas):
         weight, bias = params[2 * i], params[2 * i + 1]
-        if i == 0:
-            z = _first_z(x, weight, omega)
-        else:
-            z = half_mm(states[-1].view(n * p, -1), (omega * weight).T.half()).view(n, p, -1)
+        if i == 0:  # from x directly (jet_first.py): no z to keep
+            zs.append(None)
+            states.append(first_jet(x, weight, bias, omega, 2.0 ** -LAP_SHIFT, approx=True))
+            continue
+        z = half_mm(states[-1].view(n * p, -1), (omega * weight).T.half()).view(n, p, -1)
         f = z.shape[2]
         b = omega * bias if bias is not None else z.new_zeros(f)
         h = torch.empty(z.shape, device=z.device, dtype=torch.float16)
-        _run(_jet_fwd, z, b.contiguous(), h, npts=n, f=f, d=d, second=LAPLACIAN, p=p, lap_scale=2.0 ** -LAP_SHIFT)
+        _run(_jet_fwd, z, b.contiguous(), h, npts=n, f=f, d=d, second=LAPLACIAN, p=p, lap_scale=2.0 ** -LAP_SHIFT,
+             approx=True)
         zs.append(z)
         states.append(h)
     w_out, b_out = params[-2], params[-1]
@@ -80,20 +71,19 @@ def backward(grad_out: torch.Tensor, x: torch.Tensor, zs: list, states: list, pa
     w_out_grad = half_mm(g.T, states[-1].view(n * p, -1))
     g_state = matmul16(g, params[-2])  # (N·P, width)
     ones = torch.ones(1, n, device=x.device, dtype=torch.float16)
-    for i in range(len(omegas) - 1, -1, -1):
+    for i in range(len(omegas) - 1, 0, -1):
         omega, weight = omegas[i], params[2 * i]
         f = zs[i].shape[2]
         b = omega * params[2 * i + 1] if params[2 * i + 1] is not None else zs[i].new_zeros(f)
         gz = torch.empty(zs[i].shape, device=x.device, dtype=torch.float16)
         _run(_jet_bwd, zs[i], b.contiguous(), g_state.view(n, p, f), gz, npts=n, f=f, d=d, second=LAPLACIAN, p=p,
-             lap_scale=2.0 ** -LAP_SHIFT)
-        if i:
-            grads[2 * i] = half_mm(gz.view(n * p, f).T, states[i].view(n * p, -1)).mul_(omega)
-            g_state = matmul16(gz.view(n * p, f), omega * weight)
-        else:  # the first layer's input state is [x, I, 0]
-            grads[0] = (gz[:, 0].float().T @ x + gz[:, 1:1 + d].float().sum(0).T).mul_(omega)
+             lap_scale=2.0 ** -LAP_SHIFT, approx=True)
+        grads[2 * i] = half_mm(gz.view(n * p, f).T, states[i].view(n * p, -1)).mul_(omega)
+        g_state = matmul16(gz.view(n * p, f), omega * weight)
         if params[2 * i + 1] is not None:
             grads[2 * i + 1] = half_mm(ones, gz[:, 0]).reshape(-1).mul_(omega)
+    grads[0], grads[1] = first_jet_backward(g_state.view(n, p, -1), x, params[0], params[1], omegas[0],
+                                            2.0 ** -LAP_SHIFT, approx=True)
     scale_([t for t in grads if t is not None] + [w_out_grad], buf[2])
     return grads + [w_out_grad, b_out_grad]
 
