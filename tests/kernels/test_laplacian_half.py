@@ -1,4 +1,4 @@
-"""Φ, ∇Φ and ΔΦ by forward mode on fp16 operands (kernels/laplacian_half.py; not yet on by default) against
+"""Φ, ∇Φ and ΔΦ by forward mode on fp16 operands (kernels/laplacian_half.py, evaluate's path under fp16) against
 float64 autograd through the same forward mode, within fp16's rounding: the output state and every parameter's
 gradient under losses on the Laplacian, the Jacobian and the value; 2D and 3D, no biases, batch 1, gradients far
 below fp16's range; a derivative of the backward; and evaluate's routing when it is switched on."""
@@ -17,7 +17,8 @@ pytestmark = needs_triton
 
 
 @pytest.mark.parametrize("widths,bias,m,size", [([2, 64, 64, 64, 1], True, 200, 1e-7), ([3, 40, 33, 1], False, 37, 1.0),
-                                                 ([2, 48, 48, 2], True, 1, 1e3)])
+                                                 ([2, 48, 48, 2], True, 1, 1e3),
+                                                 ([2, 40, 1], True, 50, 1.0)])  # one sine layer
 def test_fp16_state_and_weight_gradients_match_float64(widths, bias, m, size):
     layers = stack(widths, last_linear=True, bias=bias)
     d = widths[0]
@@ -53,8 +54,8 @@ def test_a_derivative_of_the_backward_recomputes_in_float32():
         assert (a - e).norm() <= 1e-3 * e.norm() + 1e-6
 
 
-def test_evaluate_routes_a_fused_siren_through_it_when_switched_on(monkeypatch):
-    monkeypatch.setattr(laplacian_half, "ENABLED", True)
+def test_evaluate_routes_a_fused_siren_through_it_under_fp16(monkeypatch):
+    assert laplacian_half.ENABLED  # on by default
     calls = []
     real = laplacian_half.value_jacobian_laplacian
     monkeypatch.setattr(laplacian_half, "value_jacobian_laplacian", lambda *a: calls.append(1) or real(*a))
@@ -71,11 +72,10 @@ def test_evaluate_routes_a_fused_siren_through_it_when_switched_on(monkeypatch):
     assert relative_error(fast.jacobian, slow.jacobian) < 5e-3
 
 
-def test_poisson_from_the_laplacian_trains_on_it_as_in_float32(monkeypatch, small_image):
-    """The trainer at --precision fp16 with the path switched on follows the float32 run, step after step."""
+def test_poisson_from_the_laplacian_trains_on_it_as_in_float32(small_image):
+    """The trainer at --precision fp16 (through this path) follows the float32 run, step after step."""
     from torchsiren.problems.poisson import PoissonReconstruction
     from ..training.test_trainer import losses_by_precision
-    monkeypatch.setattr(laplacian_half, "ENABLED", True)
     losses = losses_by_precision(lambda device: PoissonReconstruction(small_image[::2, ::2], "laplacian",
                                                                       device=device), steps=6)
     assert losses[0][-1] < 0.9 * losses[0][0], losses  # it learned

@@ -129,7 +129,8 @@ PRECISIONS = ("fp32", "tf32", "fp16")
 @contextlib.contextmanager
 def operand_precision(precision: str):
     """The precision of torchsiren's matmul operands inside the block: "fp32" exact, "tf32" (torch's TF32 switch),
-    or "fp16": the fused sine stack and Φ with ∇Φ on fp16 operands (see half_operands), everything else TF32."""
+    or "fp16": the fused sine stack, Φ with ∇Φ, and Φ, ∇Φ, ΔΦ by forward mode on fp16 operands (see half_operands),
+    everything else TF32."""
     half = half_operands() if precision == "fp16" else contextlib.nullcontext()
     with float32_matmuls("fp32" if precision == "fp32" else "tf32"), half:
         yield

@@ -1,12 +1,14 @@
 """Φ, ∇Φ and ΔΦ by forward mode (derivatives/forward.py) on fp16 operands, as one autograd Function.
 
-NOT YET ON (ENABLED = False): checked against float64 through Triton's CPU interpreter only. Its speed and
-range on a GPU are unmeasured; turn it on once benchmarks/results show both (the speed issue's Laplacian row).
+evaluate() takes it for a Laplacian under --precision fp16 (ENABLED; False restores the TF32 jet path).
+On an H200 (benchmarks/results/session8/) the bench's Laplacian step went from 3.88 ms (TF32) to 2.01 ms, 12.4×
+the reference, and Poisson from the Laplacian trains to the fp32 run's PSNR.
 
 The state of each layer, (N, P, F) with P = 2 + D rows (value, D Jacobian rows, one Laplacian row), is stored in
-fp16; each layer's matmul of the whole state is a cuBLAS fp16 matmul with float32 output (the pre-activation z,
-whose value row is the sine's argument, stays float32), and the jet kernel (jet.py) maps z to the next fp16
-state. The backward is the jet's, with fp16 matmuls.
+fp16. The first layer's state comes from x directly (jet_first.py). Each later layer's matmul of the whole state
+is a cuBLAS fp16 matmul with float32 output (the pre-activation z, whose value row is the sine's argument, stays
+float32), and the jet kernel (jet.py) maps z to the next fp16 state, with sin and cos on the special-function
+units (trig.py; exact far below fp16's rounding). The backward is the jet's, with fp16 matmuls.
 Range (benchmarks/laplacian_range_probe.py, results/session7/laplacian_range_probe.txt): on Poisson from the
 Laplacian of cameraman at 128², after 200 steps, the state's Laplacian rows reach 1.4e5, past fp16's 65504, so
 that row is stored times 2^-LAP_SHIFT (the matmul is linear, so z's Laplacian row carries the same factor, and
@@ -24,7 +26,7 @@ from .jet_first import first_jet, first_jet_backward
 from .jet import LAPLACIAN, _jet_bwd, _jet_fwd, _run, jet_reference
 from .linear import half_mm
 
-ENABLED = False
+ENABLED = True
 LAP_SHIFT = 8
 MAX_EXPONENT = 0
 

@@ -35,8 +35,8 @@ class TrainResult:
 
 @contextlib.contextmanager
 def _precision(precision: str, device: torch.device):
-    """TF32 matmuls, the fused stack and Φ with ∇Φ on fp16 operands (TF32 elsewhere), or bf16 autocast for the duration of
-    training; fp32 leaves everything as it is."""
+    """TF32 matmuls; the fused stack, Φ with ∇Φ, and Φ, ∇Φ, ΔΦ by forward mode on fp16 operands (TF32 elsewhere); or
+    bf16 autocast, for the duration of training; fp32 leaves everything as it is."""
     tf32 = operand_precision(precision) if precision in ("tf32", "fp16") else contextlib.nullcontext()
     autocast = (torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16"
                 else contextlib.nullcontext())
