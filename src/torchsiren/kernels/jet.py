@@ -11,8 +11,7 @@ from __future__ import annotations
 import torch
 
 from .dispatch import interpreting
-from .linear import column_sum
-from .trig import approx_allowed
+from .linear import column_sum, fast_sincos
 
 try:
     import triton
@@ -20,21 +19,21 @@ try:
 except ImportError:  # pragma: no cover
     triton = None
 else:
-    from .trig import sincos
+    from .linear import sincos
 
 NONE, LAPLACIAN, DIAGONAL = 0, 1, 2
 
 if triton is not None:
     # This program's points × features: the mask, the offsets of row 0, and sin / cos of the value row.
     @triton.jit
-    def _tile(z_ptr, b_ptr, NPTS, F, P: tl.constexpr, APPROX: tl.constexpr, BLOCK_R: tl.constexpr,
+    def _tile(z_ptr, b_ptr, NPTS, F, P: tl.constexpr, FAST: tl.constexpr, BLOCK_R: tl.constexpr,
               BLOCK_F: tl.constexpr):
         pts = (tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)).to(tl.int64)
         feats = tl.program_id(1) * BLOCK_F + tl.arange(0, BLOCK_F)
         ok = (pts < NPTS)[:, None] & (feats < F)[None, :]
         base = pts[:, None] * (P * F) + feats[None, :]
         v = tl.load(z_ptr + base, mask=ok, other=0.0) + tl.load(b_ptr + feats, mask=feats < F, other=0.0)[None, :]
-        s, c = sincos(v, APPROX)
+        s, c = sincos(v, FAST)
         return ok, base, s, c
 
     @triton.jit
@@ -44,10 +43,10 @@ if triton is not None:
 
     @triton.jit
     def _jet_fwd(z_ptr, b_ptr, h_ptr, NPTS, F, lap_scale, D: tl.constexpr, SECOND: tl.constexpr, P: tl.constexpr,
-                 APPROX: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
+                 FAST: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
         """h = the sine of the state z; h's dtype may be fp16. The Laplacian row is stored times lap_scale (z's
         too): Δh·λ = c (z_Δ λ) − s λ Σ z_i²."""
-        ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, APPROX, BLOCK_R, BLOCK_F)
+        ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, FAST, BLOCK_R, BLOCK_F)
         tl.store(h_ptr + base, s.to(h_ptr.dtype.element_ty), mask=ok)
         sq = tl.zeros_like(s)
         for i in tl.static_range(D):
@@ -63,9 +62,9 @@ if triton is not None:
 
     @triton.jit
     def _jet_bwd(z_ptr, b_ptr, g_ptr, gz_ptr, NPTS, F, lap_scale, D: tl.constexpr, SECOND: tl.constexpr,
-                 P: tl.constexpr, APPROX: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
+                 P: tl.constexpr, FAST: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
         """∂L/∂z from ∂L/∂h (g), for _jet_fwd with the same lap_scale; g and gz may be fp16."""
-        ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, APPROX, BLOCK_R, BLOCK_F)
+        ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, FAST, BLOCK_R, BLOCK_F)
         gv = _row(g_ptr, base, 0, F, ok) * c
         gl = tl.zeros_like(s)
         if SECOND == 1:
@@ -92,7 +91,7 @@ if triton is not None:
 
     _JET_CONFIGS = [triton.Config({"BLOCK_R": r, "BLOCK_F": f}, num_warps=w)
                     for r, f, w in [(32, 128, 4), (16, 256, 4), (64, 64, 4), (32, 256, 8), (8, 256, 2)]]
-    _tuned = {k: triton.autotune(_JET_CONFIGS, key=["F", "D", "SECOND", "P", "APPROX"])(k)
+    _tuned = {k: triton.autotune(_JET_CONFIGS, key=["F", "D", "SECOND", "P", "FAST"])(k)
               for k in (_jet_fwd, _jet_bwd)}
 
 
@@ -107,11 +106,11 @@ def _second_kind(p: int, d: int) -> int:
 
 
 def _run(kernel, *tensors: torch.Tensor, npts: int, f: int, d: int, second: int, p: int,
-         lap_scale: float = 1.0, approx: bool = False) -> None:
-    """approx: sin and cos on the special-function units (trig.py), for states stored in fp16."""
+         lap_scale: float = 1.0) -> None:
+    """The last tensor is the output: fp16 there takes linear.sincos's fast sine and cosine."""
     if npts == 0:
         return
-    flags = dict(D=d, SECOND=second, P=p, APPROX=approx_allowed(approx))
+    flags = dict(D=d, SECOND=second, P=p, FAST=fast_sincos(tensors[-1]))
     if interpreting():  # one small fixed tile (autotuning needs a GPU)
         grid = (triton.cdiv(npts, 16), triton.cdiv(f, 32))
         kernel[grid](*tensors, npts, f, float(lap_scale), **flags, BLOCK_R=16, BLOCK_F=32)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 
 from .dispatch import interpreting
-from .trig import approx_allowed
+from .linear import fast_sincos
 
 try:
     import triton
@@ -21,13 +21,13 @@ try:
 except ImportError:  # pragma: no cover - dispatch never calls in without Triton
     triton = None
 else:
-    from .trig import sincos
+    from .linear import sincos
 
 _ROWS = 64  # points per backward tile: the partial sums have cdiv(N, _ROWS) rows
 
 if triton is not None:
     @triton.jit
-    def _first_tile(x_ptr, w_ptr, b_ptr, NPTS, F, D: tl.constexpr, APPROX: tl.constexpr, BLOCK_R: tl.constexpr,
+    def _first_tile(x_ptr, w_ptr, b_ptr, NPTS, F, D: tl.constexpr, FAST: tl.constexpr, BLOCK_R: tl.constexpr,
                     BLOCK_F: tl.constexpr):
         """This tile's points and features, its mask, sin and cos of v = x wᵀ + b, and Σ_i w_i² per feature."""
         pts = (tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)).to(tl.int64)
@@ -41,14 +41,14 @@ if triton is not None:
             sq += wi * wi
         v += tl.load(b_ptr + feats, mask=f_ok, other=0.0)[None, :]
         ok = pt_ok[:, None] & f_ok[None, :]
-        s, c = sincos(v, APPROX)
+        s, c = sincos(v, FAST)
         return pts, feats, ok, s, c, sq
 
     @triton.jit
-    def _first_fwd(x_ptr, w_ptr, b_ptr, h_ptr, NPTS, F, lap_scale, D: tl.constexpr, APPROX: tl.constexpr,
+    def _first_fwd(x_ptr, w_ptr, b_ptr, h_ptr, NPTS, F, lap_scale, D: tl.constexpr, FAST: tl.constexpr,
                    BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
         """h (N, 2 + D, F) in h's dtype: s, the Jacobian rows c w_i, and the Laplacian row −λ s Σ w_i²."""
-        pts, feats, ok, s, c, sq = _first_tile(x_ptr, w_ptr, b_ptr, NPTS, F, D, APPROX, BLOCK_R, BLOCK_F)
+        pts, feats, ok, s, c, sq = _first_tile(x_ptr, w_ptr, b_ptr, NPTS, F, D, FAST, BLOCK_R, BLOCK_F)
         base = pts[:, None] * ((D + 2) * F) + feats[None, :]
         out = h_ptr.dtype.element_ty
         tl.store(h_ptr + base, s.to(out), mask=ok)
@@ -59,11 +59,11 @@ if triton is not None:
 
     @triton.jit
     def _first_bwd(x_ptr, w_ptr, b_ptr, g_ptr, part_ptr, NPTS, F, lap_scale, D: tl.constexpr,
-                   APPROX: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
+                   FAST: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
         """From g = ∂L/∂h (N, 2 + D, F), this tile's column sums of ∂L/∂v, ∂L/∂v · x_i and ∂L/∂w_i into row
         program_id(0) of part (tiles, 1 + 2D, F):
         ∂L/∂v = g₀ c − s Σ_i g_i w_i − λ g_Δ c Σ_i w_i²,   ∂L/∂w_i (Jacobian rows) = g_i c − 2λ g_Δ s w_i."""
-        pts, feats, ok, s, c, sq = _first_tile(x_ptr, w_ptr, b_ptr, NPTS, F, D, APPROX, BLOCK_R, BLOCK_F)
+        pts, feats, ok, s, c, sq = _first_tile(x_ptr, w_ptr, b_ptr, NPTS, F, D, FAST, BLOCK_R, BLOCK_F)
         base = pts[:, None] * ((D + 2) * F) + feats[None, :]
         gl = tl.load(g_ptr + base + (1 + D) * F, mask=ok, other=0.0).to(tl.float32)
         gv = tl.load(g_ptr + base, mask=ok, other=0.0).to(tl.float32) * c - lap_scale * gl * c * sq[None, :]
@@ -80,7 +80,7 @@ if triton is not None:
             tl.store(row + (1 + i) * F, tl.sum(gv * xi[:, None], axis=0), mask=f_ok)
 
     _CONFIGS = [triton.Config({"BLOCK_F": f}, num_warps=w) for f, w in ((64, 4), (128, 4), (256, 8))]
-    _tuned = {k: triton.autotune(_CONFIGS, key=["F", "D", "APPROX"])(k) for k in (_first_fwd, _first_bwd)}
+    _tuned = {k: triton.autotune(_CONFIGS, key=["F", "D", "FAST"])(k) for k in (_first_fwd, _first_bwd)}
 
 
 def _launch(kernel, n: int, f: int, *args, **flags) -> None:
@@ -97,29 +97,31 @@ def _scaled(weight: torch.Tensor, bias: torch.Tensor | None, omega: float) -> tu
 
 
 def first_jet(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, lap_scale: float,
-              dtype: torch.dtype = torch.float16, approx: bool = False) -> torch.Tensor:
+              dtype: torch.dtype = torch.float16) -> torch.Tensor:
     """The first sine layer's output state (N, 2 + D, F) — value, D Jacobian rows, Laplacian row times lap_scale —
-    at x (N, D) float32, for weight (F, D) and bias (F,) or None. approx: sin and cos as trig.py's APPROX."""
+    at x (N, D) float32, for weight (F, D) and bias (F,) or None. fp16 (the default) takes linear.sincos's fast sine and
+    cosine."""
     n, d = x.shape
     w, b = _scaled(weight, bias, omega)
     h = torch.empty(n, d + 2, w.shape[0], device=x.device, dtype=dtype)
     if n:
         _launch(_first_fwd, n, w.shape[0], x, w, b, h, n, w.shape[0], float(lap_scale), D=d,
-                APPROX=approx_allowed(approx))
+                FAST=fast_sincos(h))
     return h
 
 
 def first_jet_backward(grad_h: torch.Tensor, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
-                       omega: float, lap_scale: float, approx: bool = False
+                       omega: float, lap_scale: float
                        ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """(∂L/∂weight (F, D), ∂L/∂bias (F,) or None), float32, from grad_h = ∂L/∂first_jet(...) (N, 2 + D, F)."""
+    """(∂L/∂weight (F, D), ∂L/∂bias (F,) or None), float32, from grad_h = ∂L/∂first_jet(...) (N, 2 + D, F); an
+    fp16 grad_h takes the fast sine and cosine, as first_jet does for an fp16 state."""
     n, d = x.shape
     w, b = _scaled(weight, bias, omega)
     f = w.shape[0]
     part = torch.empty(triton.cdiv(n, _ROWS), 1 + 2 * d, f, device=x.device)
     if n:
         _launch(_first_bwd, n, f, x, w, b, grad_h.contiguous(), part, n, f, float(lap_scale), D=d,
-                APPROX=approx_allowed(approx))
+                FAST=fast_sincos(grad_h))
     sums = part.sum(0)  # (1 + 2D, F): ∂L/∂v, ∂L/∂v · x_i, ∂L/∂w_i
     weight_grad = (sums[1:1 + d] + sums[1 + d:]).T.mul(omega)
     return weight_grad, (sums[0].mul(omega) if bias is not None else None)

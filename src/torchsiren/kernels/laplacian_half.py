@@ -7,8 +7,8 @@ the reference, and Poisson from the Laplacian trains to the fp32 run's PSNR.
 The state of each layer, (N, P, F) with P = 2 + D rows (value, D Jacobian rows, one Laplacian row), is stored in
 fp16. The first layer's state comes from x directly (jet_first.py). Each later layer's matmul of the whole state
 is a cuBLAS fp16 matmul with float32 output (the pre-activation z, whose value row is the sine's argument, stays
-float32), and the jet kernel (jet.py) maps z to the next fp16 state, with sin and cos on the special-function
-units (trig.py; exact far below fp16's rounding). The backward is the jet's, with fp16 matmuls.
+float32), and the jet kernel (jet.py) maps z to the next fp16 state, with linear.sincos's fast sine and cosine
+(special-function units; exact far below fp16's rounding). The backward is the jet's, with fp16 matmuls.
 Range (benchmarks/laplacian_range_probe.py, results/session7/laplacian_range_probe.txt): on Poisson from the
 Laplacian of cameraman at 128², after 200 steps, the state's Laplacian rows reach 1.4e5, past fp16's 65504, so
 that row is stored times 2^-LAP_SHIFT (the matmul is linear, so z's Laplacian row carries the same factor, and
@@ -41,14 +41,13 @@ def forward(x: torch.Tensor, omegas: tuple, params: tuple) -> tuple[torch.Tensor
         weight, bias = params[2 * i], params[2 * i + 1]
         if i == 0:  # from x directly (jet_first.py): no z to keep
             zs.append(None)
-            states.append(first_jet(x, weight, bias, omega, 2.0 ** -LAP_SHIFT, approx=True))
+            states.append(first_jet(x, weight, bias, omega, 2.0 ** -LAP_SHIFT))
             continue
         z = half_mm(states[-1].view(n * p, -1), (omega * weight).T.half()).view(n, p, -1)
         f = z.shape[2]
         b = omega * bias if bias is not None else z.new_zeros(f)
         h = torch.empty(z.shape, device=z.device, dtype=torch.float16)
-        _run(_jet_fwd, z, b.contiguous(), h, npts=n, f=f, d=d, second=LAPLACIAN, p=p, lap_scale=2.0 ** -LAP_SHIFT,
-             approx=True)
+        _run(_jet_fwd, z, b.contiguous(), h, npts=n, f=f, d=d, second=LAPLACIAN, p=p, lap_scale=2.0 ** -LAP_SHIFT)
         zs.append(z)
         states.append(h)
     w_out, b_out = params[-2], params[-1]
@@ -79,13 +78,13 @@ def backward(grad_out: torch.Tensor, x: torch.Tensor, zs: list, states: list, pa
         b = omega * params[2 * i + 1] if params[2 * i + 1] is not None else zs[i].new_zeros(f)
         gz = torch.empty(zs[i].shape, device=x.device, dtype=torch.float16)
         _run(_jet_bwd, zs[i], b.contiguous(), g_state.view(n, p, f), gz, npts=n, f=f, d=d, second=LAPLACIAN, p=p,
-             lap_scale=2.0 ** -LAP_SHIFT, approx=True)
+             lap_scale=2.0 ** -LAP_SHIFT)
         grads[2 * i] = half_mm(gz.view(n * p, f).T, states[i].view(n * p, -1)).mul_(omega)
         g_state = matmul16(gz.view(n * p, f), omega * weight)
         if params[2 * i + 1] is not None:
             grads[2 * i + 1] = half_mm(ones, gz[:, 0]).reshape(-1).mul_(omega)
     grads[0], grads[1] = first_jet_backward(g_state.view(n, p, -1), x, params[0], params[1], omegas[0],
-                                            2.0 ** -LAP_SHIFT, approx=True)
+                                            2.0 ** -LAP_SHIFT)
     scale_([t for t in grads if t is not None] + [w_out_grad], buf[2])
     return grads + [w_out_grad, b_out_grad]
 
