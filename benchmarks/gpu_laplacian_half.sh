@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Written in session 7, not yet run (no device time left): the fp16 Laplacian path on the GPU. Its tests, then
-# the default TF32 Laplacian row (jet.py changed after session 7's last GPU run), then the bench row and
-# Poisson-from-Laplacian training with it switched on (laplacian_half_check.py).
+# Written in session 7, first run in session 8 (results/session8/*_before.txt, gpu_tests_laplacian_half.txt,
+# bench_laplacian_tf32.*): the fp16 Laplacian path on the GPU. Its tests, then the TF32 Laplacian row (jet.py had
+# changed after session 7's last GPU run), then the bench row and Poisson-from-Laplacian training with it switched
+# on (laplacian_half_check.py), and the replayed step's profile.
 . benchmarks/device_env.sh
 mkdir -p "$OUT"
 python3 -m pytest -q tests/kernels/test_laplacian_half.py tests/kernels/test_jet.py 2>&1 | tail -4 \

@@ -1,7 +1,6 @@
-"""The fp16 Laplacian path (kernels/laplacian_half.py, off by default) on the GPU: the bench's Laplacian row with
-it switched on against the reference in the same process, then Poisson from the Laplacian of cameraman through
-the trainer (fp32 reference, TF32 jet path and the fp16 path; PSNR after STEPS steps) and the state's ranges at
-256² (laplacian_range_probe.py's measure, on the trained fp16 model).
+"""The fp16 Laplacian path (kernels/laplacian_half.py, on by default since session 8) on the GPU: the bench's
+Laplacian row with it on, against the reference in the same process; then Poisson from the Laplacian of cameraman
+at 256² through the trainer (fp32 reference, TF32 jet path, fp16 path; PSNR after STEPS steps).
 Usage: python benchmarks/laplacian_half_check.py [STEPS] [--bench-only]"""
 import json
 import sys
