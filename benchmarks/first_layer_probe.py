@@ -11,12 +11,10 @@ import triton
 import triton.language as tl
 from triton.testing import do_bench
 
-from torchsiren import Siren
+from fit_seeds import psnr_after  # benchmarks/fit_seeds.py (the script's folder is on sys.path)
 from torchsiren.data import cameraman, resize_longer_side
-from torchsiren.kernels.dispatch import operand_precision
 from torchsiren.kernels.linear import _fused, sine_epilogue
 from torchsiren.problems import ImageFitting
-from torchsiren.training.graphs import capture_step, graph_optimizer
 
 TWO_PI_HI, TWO_PI_LO = 6.28125, 2 * math.pi - 6.28125
 
@@ -63,23 +61,7 @@ for scale in (1.0, 30.0):
         do_bench(lambda: sine_epilogue(z, b, scale, False, torch.float16)) * 1e3, 1)
 
 problem = ImageFitting(resize_longer_side(cameraman(), 256), device=dev)
-gen = torch.Generator(device=dev)
 for seed in range(4):
     for name in ("fp32 reference", "tf32", "fp16"):
-        torch.manual_seed(seed)
-        model = Siren(2, 1, implementation="torch" if name == "fp32 reference" else "auto").to(dev)
-        with operand_precision(name.split()[0]):
-            if name == "fp32 reference":
-                opt = torch.optim.Adam(model.parameters(), 1e-4)
-                for _ in range(2000):
-                    loss = problem.loss(model, 0, gen)
-                    opt.zero_grad()
-                    loss.backward()
-                    opt.step()
-            else:
-                step, done = capture_step(lambda: problem.loss(model, 0, gen),
-                                          graph_optimizer(list(model.parameters()), 1e-4))
-                for _ in range(2000 - done):
-                    step()
-        out.setdefault(f"psnr {name}", []).append(round(problem.evaluate(model)["psnr"], 2))
+        out.setdefault(f"psnr {name}", []).append(psnr_after(problem, seed, name))
 print(json.dumps(out, indent=1))
