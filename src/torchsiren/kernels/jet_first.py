@@ -6,7 +6,7 @@ Jacobian rows ωW[:, i] and a zero Laplacian row. Building that (N, 2 + D, F) z 
 pass computes h = [s, c ωW_i, −λ s Σ_i (ωW_i)²] from x (D FMAs per entry), and one pass turns ∂L/∂h into the
 layer's weight and bias gradients (per-tile column sums, added up by one small torch sum, so it is
 deterministic). λ is the Laplacian row's storage scale (laplacian_half.py's 2^-LAP_SHIFT).
-On an H200 this removed ~0.6 ms of the 3.1 ms fp16 Laplacian step (benchmarks/results/session8/).
+On an H200 this took the fp16 Laplacian step from 3.10 to 2.56 ms (benchmarks/results/session8/).
 """
 from __future__ import annotations
 

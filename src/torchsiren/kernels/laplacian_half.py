@@ -1,7 +1,7 @@
 """Φ, ∇Φ and ΔΦ by forward mode (derivatives/forward.py) on fp16 operands, as one autograd Function.
 
 evaluate() takes it for a Laplacian under --precision fp16 (ENABLED; False restores the TF32 jet path).
-On an H200 (benchmarks/results/session8/) the bench's Laplacian step went from 3.88 ms (TF32) to 2.01 ms, 12.4×
+On an H200 (benchmarks/results/session8/) the bench's Laplacian step went from 3.88 ms (TF32) to 2.01 ms, 12.3×
 the reference, and Poisson from the Laplacian trains to the fp32 run's PSNR.
 
 The state of each layer, (N, P, F) with P = 2 + D rows (value, D Jacobian rows, one Laplacian row), is stored in
