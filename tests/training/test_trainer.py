@@ -98,14 +98,14 @@ def test_mixed_precision_runs(small_image):
     assert result.steps == 5 and result.last["loss"] > 0
 
 
-def losses_by_precision(make_problem, steps: int) -> list[list[float]]:
+def losses_by_precision(make_problem, steps: int, out_features: int = 1) -> list[list[float]]:
     """The loss every 2 steps of the same small fused Siren trained at fp32, then at fp16 (CUDA when present);
     make_problem(device) builds the problem (16 × 16 images: Triton's interpreter is slow)."""
     device = "cuda" if torch.cuda.is_available() else "cpu"
     losses = []
     for precision in ("fp32", "fp16"):
         torch.manual_seed(0)
-        model = Siren(2, 1, 32, 2, implementation="fused").to(device)
+        model = Siren(2, out_features, 32, 2, implementation="fused").to(device)
         result = train(model, make_problem(device), TrainConfig(steps=steps, lr=1e-3, precision=precision,
                                                                 log_every=2), progress=False)
         losses.append([row["loss"] for row in result.history])

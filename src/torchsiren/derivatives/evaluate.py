@@ -59,13 +59,16 @@ def _fused_gradient_layers(model: nn.Module, coords: torch.Tensor, needs: set[st
     return layers
 
 
-def _fused_laplacian_layers(model: nn.Module, coords: torch.Tensor, needs: set[str], method: str) -> list | None:
-    """The Siren's layers when Φ, ∇Φ and ΔΦ can come from kernels/laplacian_half.py: switched on
-    (laplacian_half.ENABLED), fp16 operands, a Laplacian asked for with method "auto", and a Siren under a linear
-    layer on the fused path at coords that need no gradient of their own."""
-    if not (laplacian_half.ENABLED and half_operands_enabled()) or method != "auto" or "laplacian" not in needs:
+def _fused_second_layers(model: nn.Module, coords: torch.Tensor, needs: set[str], method: str) -> list | None:
+    """The Siren's layers when Φ, ∇Φ and ΔΦ or the Hessian diagonal can come from kernels/laplacian_half.py:
+    switched on (laplacian_half.ENABLED), fp16 operands, a Laplacian or Hessian diagonal asked for with method
+    "auto", and a Siren under a linear layer on the fused path at coords that need no gradient of their own."""
+    if not (laplacian_half.ENABLED and half_operands_enabled()) or method != "auto":
         return None
-    if not needs <= {"value", "jacobian", "laplacian"} or coords.requires_grad or coords.dim() != 2:
+    if not needs & {"laplacian", "hessian_diagonal"} or not needs <= {"value", "jacobian", "laplacian",
+                                                                       "hessian_diagonal"}:
+        return None
+    if coords.requires_grad or coords.dim() != 2:
         return None
     layers = model.fused_layers(coords) if isinstance(model, Siren) else None
     return layers if layers is not None and layers[-1][2] is None else None
@@ -86,13 +89,19 @@ def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str
     if layers is not None:  # Φ and ∇Φ with the hand-written double backward (kernels/gradient.py)
         value, grad = value_and_gradient(coords, layers, fused=True)
         return Fields(coords, value, grad.unsqueeze(1))
-    layers = _fused_laplacian_layers(model, coords, needs, method)
+    layers = _fused_second_layers(model, coords, needs, method)
     if layers is not None:  # forward mode on fp16 operands, one Function (kernels/laplacian_half.py)
-        out = laplacian_half.value_jacobian_laplacian(coords, layers)
+        diagonal = "hessian_diagonal" in needs
+        out = laplacian_half.value_jacobian_second(coords, layers, "diagonal" if diagonal else "laplacian")
         d = coords.shape[1]
-        fields = Fields(coords, out[:, 0], out[:, 1:1 + d].transpose(1, 2), out[:, 1 + d])
-        return fields if training else Fields(coords, *(t.detach() for t in (out[:, 0], fields.jacobian,
-                                                                              fields.laplacian)))
+        fields = Fields(coords, out[:, 0], out[:, 1:1 + d].transpose(1, 2))
+        if diagonal:
+            fields.hessian_diagonal = out[:, 1 + d:].transpose(1, 2)
+            fields.laplacian = fields.hessian_diagonal.sum(-1) if "laplacian" in needs else None
+        else:
+            fields.laplacian = out[:, 1 + d]
+        return fields if training else Fields(*(t.detach() if t is not None else None for t in (
+            coords, fields.value, fields.jacobian, fields.laplacian, fields.hessian_diagonal)))
     with torch.enable_grad():
         if choose_method(model, needs, method) == "forward":
             diagonal = "hessian_diagonal" in needs

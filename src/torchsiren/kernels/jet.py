@@ -44,8 +44,8 @@ if triton is not None:
     @triton.jit
     def _jet_fwd(z_ptr, b_ptr, h_ptr, NPTS, F, lap_scale, D: tl.constexpr, SECOND: tl.constexpr, P: tl.constexpr,
                  FAST: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
-        """h = the sine of the state z; h's dtype may be fp16. The Laplacian row is stored times lap_scale (z's
-        too): Δh·λ = c (z_Δ λ) − s λ Σ z_i²."""
+        """h = the sine of the state z; h's dtype may be fp16. The second-derivative rows are stored times
+        lap_scale λ (z's too): Δh·λ = c (z_Δ λ) − s λ Σ z_i², ∂_ii h·λ = c (z_ii λ) − s λ z_i²."""
         ok, base, s, c = _tile(z_ptr, b_ptr, NPTS, F, P, FAST, BLOCK_R, BLOCK_F)
         tl.store(h_ptr + base, s.to(h_ptr.dtype.element_ty), mask=ok)
         sq = tl.zeros_like(s)
@@ -54,7 +54,8 @@ if triton is not None:
             tl.store(h_ptr + base + (1 + i) * F, (c * zi).to(h_ptr.dtype.element_ty), mask=ok)
             if SECOND == 2:
                 zii = _row(z_ptr, base, 1 + D + i, F, ok)
-                tl.store(h_ptr + base + (1 + D + i) * F, (c * zii - s * zi * zi).to(h_ptr.dtype.element_ty), mask=ok)
+                hii = c * zii - lap_scale * s * zi * zi
+                tl.store(h_ptr + base + (1 + D + i) * F, hii.to(h_ptr.dtype.element_ty), mask=ok)
             sq += zi * zi
         if SECOND == 1:
             zl = _row(z_ptr, base, 1 + D, F, ok)
@@ -84,8 +85,8 @@ if triton is not None:
                 gii = _row(g_ptr, base, 1 + D + i, F, ok)
                 zii = _row(z_ptr, base, 1 + D + i, F, ok)
                 tl.store(gz_ptr + base + (1 + D + i) * F, (gii * c).to(gz_ptr.dtype.element_ty), mask=ok)
-                gv -= gii * (s * zii + c * zi * zi)
-                gzi -= 2.0 * gii * s * zi
+                gv -= gii * (s * zii + lap_scale * c * zi * zi)
+                gzi -= 2.0 * lap_scale * gii * s * zi
             tl.store(gz_ptr + base + (1 + i) * F, gzi.to(gz_ptr.dtype.element_ty), mask=ok)
         tl.store(gz_ptr + base, gv.to(gz_ptr.dtype.element_ty), mask=ok)
 

@@ -1,11 +1,12 @@
 """The first sine layer's forward-mode jet straight from the coordinates, forward and backward.
 
 The first layer's input state is [x, I, 0], so its pre-activation z has the value row x (ωW)ᵀ + ωb, constant
-Jacobian rows ωW[:, i] and a zero Laplacian row. Building that (N, 2 + D, F) z and running the general jet
+Jacobian rows ωW[:, i] and zero second-derivative rows. Building that (N, P, F) z and running the general jet
 (jet.py) on it moves ~3× the state through memory and needs casts and reductions in the backward; here one
-pass computes h = [s, c ωW_i, −λ s Σ_i (ωW_i)²] from x (D FMAs per entry), and one pass turns ∂L/∂h into the
-layer's weight and bias gradients (per-tile column sums, added up by one small torch sum, so it is
-deterministic). λ is the Laplacian row's storage scale (laplacian_half.py's 2^-LAP_SHIFT).
+pass computes h from x (D FMAs per entry) — s, the Jacobian rows c ωW_i, then the Laplacian row −λ s Σ_i (ωW_i)²
+(P = 2 + D) or the Hessian-diagonal rows −λ s (ωW_i)² (P = 1 + 2D) — and one pass turns ∂L/∂h into the layer's
+weight and bias gradients (per-tile column sums, added up by one small torch sum, so it is deterministic).
+λ is the second-derivative rows' storage scale (laplacian_half.py's 2^-LAP_SHIFT).
 On an H200 this took the fp16 Laplacian step from 3.10 to 2.56 ms (benchmarks/results/session8/).
 """
 from __future__ import annotations
@@ -45,42 +46,52 @@ if triton is not None:
         return pts, feats, ok, s, c, sq
 
     @triton.jit
-    def _first_fwd(x_ptr, w_ptr, b_ptr, h_ptr, NPTS, F, lap_scale, D: tl.constexpr, FAST: tl.constexpr,
-                   BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
-        """h (N, 2 + D, F) in h's dtype: s, the Jacobian rows c w_i, and the Laplacian row −λ s Σ w_i²."""
+    def _first_fwd(x_ptr, w_ptr, b_ptr, h_ptr, NPTS, F, lap_scale, D: tl.constexpr, P: tl.constexpr,
+                   FAST: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
+        """h (N, P, F) in h's dtype: s, the Jacobian rows c w_i, then the Laplacian row −λ s Σ w_i² (P = 2 + D) or
+        the Hessian-diagonal rows −λ s w_i² (P = 1 + 2D)."""
         pts, feats, ok, s, c, sq = _first_tile(x_ptr, w_ptr, b_ptr, NPTS, F, D, FAST, BLOCK_R, BLOCK_F)
-        base = pts[:, None] * ((D + 2) * F) + feats[None, :]
+        base = pts[:, None] * (P * F) + feats[None, :]
         out = h_ptr.dtype.element_ty
         tl.store(h_ptr + base, s.to(out), mask=ok)
         for i in tl.static_range(D):
-            wi = tl.load(w_ptr + feats * D + i, mask=feats < F, other=0.0)
-            tl.store(h_ptr + base + (1 + i) * F, (c * wi[None, :]).to(out), mask=ok)
-        tl.store(h_ptr + base + (1 + D) * F, (-lap_scale * s * sq[None, :]).to(out), mask=ok)
+            wi = tl.load(w_ptr + feats * D + i, mask=feats < F, other=0.0)[None, :]
+            tl.store(h_ptr + base + (1 + i) * F, (c * wi).to(out), mask=ok)
+            if P == 1 + 2 * D:
+                tl.store(h_ptr + base + (1 + D + i) * F, (-lap_scale * s * wi * wi).to(out), mask=ok)
+        if P != 1 + 2 * D:
+            tl.store(h_ptr + base + (1 + D) * F, (-lap_scale * s * sq[None, :]).to(out), mask=ok)
 
     @triton.jit
-    def _first_bwd(x_ptr, w_ptr, b_ptr, g_ptr, part_ptr, NPTS, F, lap_scale, D: tl.constexpr,
+    def _first_bwd(x_ptr, w_ptr, b_ptr, g_ptr, part_ptr, NPTS, F, lap_scale, D: tl.constexpr, P: tl.constexpr,
                    FAST: tl.constexpr, BLOCK_R: tl.constexpr, BLOCK_F: tl.constexpr):
-        """From g = ∂L/∂h (N, 2 + D, F), this tile's column sums of ∂L/∂v, ∂L/∂v · x_i and ∂L/∂w_i into row
-        program_id(0) of part (tiles, 1 + 2D, F):
-        ∂L/∂v = g₀ c − s Σ_i g_i w_i − λ g_Δ c Σ_i w_i²,   ∂L/∂w_i (Jacobian rows) = g_i c − 2λ g_Δ s w_i."""
-        pts, feats, ok, s, c, sq = _first_tile(x_ptr, w_ptr, b_ptr, NPTS, F, D, FAST, BLOCK_R, BLOCK_F)
-        base = pts[:, None] * ((D + 2) * F) + feats[None, :]
-        gl = tl.load(g_ptr + base + (1 + D) * F, mask=ok, other=0.0).to(tl.float32)
-        gv = tl.load(g_ptr + base, mask=ok, other=0.0).to(tl.float32) * c - lap_scale * gl * c * sq[None, :]
+        """From g = ∂L/∂h (N, P, F), this tile's column sums of ∂L/∂v, ∂L/∂v · x_i and ∂L/∂w_i into row
+        program_id(0) of part (tiles, 1 + 2D, F). With γ_i the gradient of the row holding w_i² (the Laplacian
+        row g_Δ for every i, or the diagonal row g_ii):
+        ∂L/∂v = g₀ c − s Σ_i g_i w_i − λ c Σ_i γ_i w_i²,   ∂L/∂w_i (Jacobian rows) = g_i c − 2λ γ_i s w_i."""
+        pts, feats, ok, s, c, _ = _first_tile(x_ptr, w_ptr, b_ptr, NPTS, F, D, FAST, BLOCK_R, BLOCK_F)
+        base = pts[:, None] * (P * F) + feats[None, :]
+        gv = tl.load(g_ptr + base, mask=ok, other=0.0).to(tl.float32) * c
+        gl = tl.zeros_like(gv)
+        if P != 1 + 2 * D:
+            gl = tl.load(g_ptr + base + (1 + D) * F, mask=ok, other=0.0).to(tl.float32)
         row = part_ptr + tl.program_id(0).to(tl.int64) * ((1 + 2 * D) * F) + feats
         f_ok = feats < F
         for i in tl.static_range(D):
             wi = tl.load(w_ptr + feats * D + i, mask=f_ok, other=0.0)[None, :]
             gi = tl.load(g_ptr + base + (1 + i) * F, mask=ok, other=0.0).to(tl.float32)
-            gv -= s * gi * wi
-            tl.store(row + (1 + D + i) * F, tl.sum(gi * c - 2.0 * lap_scale * gl * s * wi, axis=0), mask=f_ok)
+            gamma = gl
+            if P == 1 + 2 * D:
+                gamma = tl.load(g_ptr + base + (1 + D + i) * F, mask=ok, other=0.0).to(tl.float32)
+            gv -= s * gi * wi + lap_scale * gamma * c * wi * wi
+            tl.store(row + (1 + D + i) * F, tl.sum(gi * c - 2.0 * lap_scale * gamma * s * wi, axis=0), mask=f_ok)
         tl.store(row, tl.sum(gv, axis=0), mask=f_ok)
         for i in tl.static_range(D):
             xi = tl.load(x_ptr + pts * D + i, mask=pts < NPTS, other=0.0)
             tl.store(row + (1 + i) * F, tl.sum(gv * xi[:, None], axis=0), mask=f_ok)
 
     _CONFIGS = [triton.Config({"BLOCK_F": f}, num_warps=w) for f, w in ((64, 4), (128, 4), (256, 8))]
-    _tuned = {k: triton.autotune(_CONFIGS, key=["F", "D", "FAST"])(k) for k in (_first_fwd, _first_bwd)}
+    _tuned = {k: triton.autotune(_CONFIGS, key=["F", "D", "P", "FAST"])(k) for k in (_first_fwd, _first_bwd)}
 
 
 def _launch(kernel, n: int, f: int, *args, **flags) -> None:
@@ -97,15 +108,17 @@ def _scaled(weight: torch.Tensor, bias: torch.Tensor | None, omega: float) -> tu
 
 
 def first_jet(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, lap_scale: float,
-              dtype: torch.dtype = torch.float16) -> torch.Tensor:
-    """The first sine layer's output state (N, 2 + D, F) — value, D Jacobian rows, Laplacian row times lap_scale —
-    at x (N, D) float32, for weight (F, D) and bias (F,) or None. fp16 (the default) takes linear.sincos's fast sine and
-    cosine."""
+              rows: int, dtype: torch.dtype = torch.float16) -> torch.Tensor:
+    """The first sine layer's output state (N, rows, F) — value, D Jacobian rows, then the Laplacian row
+    (rows = 2 + D) or D Hessian-diagonal rows (rows = 1 + 2D), times lap_scale — at x (N, D) float32, for weight
+    (F, D) and bias (F,) or None. fp16 (the default) takes linear.sincos's fast sine and cosine."""
     n, d = x.shape
+    if rows not in (2 + d, 1 + 2 * d):
+        raise ValueError(f"first_jet: a state of D = {d} inputs has 2 + D or 1 + 2D rows, got {rows}")
     w, b = _scaled(weight, bias, omega)
-    h = torch.empty(n, d + 2, w.shape[0], device=x.device, dtype=dtype)
+    h = torch.empty(n, rows, w.shape[0], device=x.device, dtype=dtype)
     if n:
-        _launch(_first_fwd, n, w.shape[0], x, w, b, h, n, w.shape[0], float(lap_scale), D=d,
+        _launch(_first_fwd, n, w.shape[0], x, w, b, h, n, w.shape[0], float(lap_scale), D=d, P=rows,
                 FAST=fast_sincos(h))
     return h
 
@@ -113,14 +126,14 @@ def first_jet(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, 
 def first_jet_backward(grad_h: torch.Tensor, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
                        omega: float, lap_scale: float
                        ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """(∂L/∂weight (F, D), ∂L/∂bias (F,) or None), float32, from grad_h = ∂L/∂first_jet(...) (N, 2 + D, F); an
+    """(∂L/∂weight (F, D), ∂L/∂bias (F,) or None), float32, from grad_h = ∂L/∂first_jet(...) (N, rows, F); an
     fp16 grad_h takes the fast sine and cosine, as first_jet does for an fp16 state."""
     n, d = x.shape
     w, b = _scaled(weight, bias, omega)
     f = w.shape[0]
     part = torch.empty(triton.cdiv(n, _ROWS), 1 + 2 * d, f, device=x.device)
     if n:
-        _launch(_first_bwd, n, f, x, w, b, grad_h.contiguous(), part, n, f, float(lap_scale), D=d,
+        _launch(_first_bwd, n, f, x, w, b, grad_h.contiguous(), part, n, f, float(lap_scale), D=d, P=grad_h.shape[1],
                 FAST=fast_sincos(grad_h))
     sums = part.sum(0)  # (1 + 2D, F): ∂L/∂v, ∂L/∂v · x_i, ∂L/∂w_i
     weight_grad = (sums[1:1 + d] + sums[1 + d:]).T.mul(omega)
