@@ -100,8 +100,7 @@ def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str
             fields.laplacian = fields.hessian_diagonal.sum(-1) if "laplacian" in needs else None
         else:
             fields.laplacian = out[:, 1 + d]
-        return fields if training else Fields(*(t.detach() if t is not None else None for t in (
-            coords, fields.value, fields.jacobian, fields.laplacian, fields.hessian_diagonal)))
+        return fields if training else _detached(fields)
     with torch.enable_grad():
         if choose_method(model, needs, method) == "forward":
             diagonal = "hessian_diagonal" in needs
@@ -127,9 +126,13 @@ def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str
             if needs & {"laplacian", "hessian_diagonal", "hessian"}:
                 fields.hessian_diagonal = diag if "hessian_diagonal" in needs else None
                 fields.laplacian = diag.sum(-1) if "laplacian" in needs else None
-    if not training:
-        for name in ("value", "jacobian", "laplacian", "hessian_diagonal", "hessian"):
-            t = getattr(fields, name)
-            if t is not None:
-                setattr(fields, name, t.detach())
+    return fields if training else _detached(fields)
+
+
+def _detached(fields: Fields) -> Fields:
+    """The fields with every computed tensor detached (evaluate under no_grad)."""
+    for name in ("value", "jacobian", "laplacian", "hessian_diagonal", "hessian"):
+        t = getattr(fields, name)
+        if t is not None:
+            setattr(fields, name, t.detach())
     return fields
