@@ -46,6 +46,27 @@ def _gemm_sine(x_ptr, wt_ptr, b_ptr, y_ptr, d_ptr, M, N, K, omega, MODE: tl.cons
 
 CONFIGS = [(128, 256, 64, 8, 3), (128, 128, 64, 4, 4), (128, 128, 64, 8, 3), (64, 256, 64, 8, 4),
            (128, 256, 32, 8, 4), (256, 128, 64, 8, 3), (64, 128, 64, 4, 4)]
+
+
+def sweep(label: str, a, wt, b, y, d, mode: int, store_d: bool, want, relative: bool) -> None:
+    """Time _gemm_sine over CONFIGS into out[f"{m} {label} triton …"], with the largest error against `want`
+    (absolute, or relative to want's largest entry)."""
+    m, k = a.shape
+    n = wt.shape[1]
+    for bm, bn, bk, warps, stages in CONFIGS:
+        grid = (triton.cdiv(m, bm) * triton.cdiv(n, bn),)
+        fn = lambda: _gemm_sine[grid](a, wt, b, y, d, m, n, k, 30.0, MODE=mode, STORE_D=store_d,  # noqa: E731
+                                      BLOCK_M=bm, BLOCK_N=bn, BLOCK_K=bk, GROUP=1, num_warps=warps,
+                                      num_stages=stages)
+        try:
+            fn()
+            err = (y.float() - want).abs().max() / (want.abs().max() if relative else 1.0)
+            out[f"{m} {label} triton {bm}x{bn}x{bk} w{warps} s{stages}"] = (round(do_bench(fn) * 1e3, 1),
+                                                                            float(f"{err.item():.2g}"))
+        except Exception as e:  # noqa: BLE001
+            out[f"{m} {label} triton {bm}x{bn}x{bk}"] = repr(e)[:100]
+
+
 dev = torch.device("cuda")
 out = {"device": torch.cuda.get_device_name()}
 for m in (65536, 2 ** 21):
@@ -60,34 +81,11 @@ for m in (65536, 2 ** 21):
         want = base()[0].float()
         out[f"{m} sine layer d={store_d} cuBLAS + sine pass"] = round(do_bench(base) * 1e3, 1)
         y, d = torch.empty(m, n, device=dev, dtype=torch.float16), torch.empty(m, n, device=dev, dtype=torch.float16)
-        for bm, bn, bk, warps, stages in CONFIGS:
-            grid = (triton.cdiv(m, bm) * triton.cdiv(n, bn),)
-            fn = lambda: _gemm_sine[grid](x, wt, b, y, d, m, n, k, 30.0, MODE=0, STORE_D=store_d,  # noqa: E731
-                                          BLOCK_M=bm, BLOCK_N=bn, BLOCK_K=bk, GROUP=1, num_warps=warps,
-                                          num_stages=stages)
-            try:
-                fn()
-                err = (y.float() - want).abs().max().item()
-                out[f"{m} sine layer d={store_d} triton {bm}x{bn}x{bk} w{warps} s{stages}"] = (
-                    round(do_bench(fn) * 1e3, 1), float(f"{err:.2g}"))
-            except Exception as e:  # noqa: BLE001
-                out[f"{m} sine layer triton {bm}x{bn}x{bk}"] = repr(e)[:100]
+        sweep(f"sine layer d={store_d}", x, wt, b, y, d, 0, store_d, want, relative=False)
     g = ((torch.rand(m, n, device=dev) * 2 - 1) * 100).half()
     wh = w.half().contiguous()  # (out, in): g (M, out) @ W (out, in)
     base = lambda: chain(g, w, d_in, None)  # noqa: E731
     want = base().float()
     out[f"{m} chain cuBLAS + pass"] = round(do_bench(base) * 1e3, 1)
-    y = torch.empty(m, n, device=dev, dtype=torch.float16)
-    for bm, bn, bk, warps, stages in CONFIGS:
-        grid = (triton.cdiv(m, bm) * triton.cdiv(n, bn),)
-        fn = lambda: _gemm_sine[grid](g, wh, b, y, d_in, m, n, k, 30.0, MODE=1, STORE_D=False,  # noqa: E731
-                                      BLOCK_M=bm, BLOCK_N=bn, BLOCK_K=bk, GROUP=1, num_warps=warps,
-                                      num_stages=stages)
-        try:
-            fn()
-            err = ((y.float() - want).abs().max() / want.abs().max()).item()
-            out[f"{m} chain triton {bm}x{bn}x{bk} w{warps} s{stages}"] = (round(do_bench(fn) * 1e3, 1),
-                                                                          float(f"{err:.2g}"))
-        except Exception as e:  # noqa: BLE001
-            out[f"{m} chain triton {bm}x{bn}x{bk}"] = repr(e)[:100]
+    sweep("chain", g, wh, b, torch.empty(m, n, device=dev, dtype=torch.float16), d_in, 1, False, want, relative=True)
 print(json.dumps(out, indent=1))
