@@ -1,6 +1,9 @@
-"""training.Adam: its one-kernel step (Triton, the interpreter on the CPU) follows torch.optim.Adam step by step."""
+"""training.Adam: its one-kernel step (Triton, the interpreter on the CPU) follows torch.optim.Adam step by step,
+and rounds as torch's fused CUDA Adam does (bitwise equal on a GPU)."""
 import copy
+import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -52,6 +55,53 @@ def test_kernel_step_follows_torch_adam(weight_decay, lr_tensor, count):
             torch.testing.assert_close(opt_ours.state[a]["exp_avg_sq"], opt_theirs.state[b]["exp_avg_sq"],
                                        rtol=2e-5, atol=1e-12)
             assert float(opt_ours.state[a]["step"]) == float(opt_theirs.state[b]["step"]) == 6
+
+
+def _torch_fused_rounding(p, g, m, v, step, lr, beta1, beta2, eps, weight_decay):
+    """torch's fused CUDA Adam step, operation by operation with its float64/float32 roundings, in NumPy (IEEE
+    arithmetic; torch's CPU sqrt and its division by a scalar round differently), the power as exp(step log beta)
+    as the kernel computes it in Triton's interpreter. Arrays float32."""
+    f, d = np.float32, np.float64
+    if weight_decay:
+        g = (g.astype(d) + p.astype(d) * weight_decay).astype(f)
+    m = (beta1 * m.astype(d) + (1 - beta1) * g.astype(d)).astype(f)
+    v = (beta2 * v.astype(d) + (1 - beta2) * g.astype(d) * g.astype(d)).astype(f)
+    correction1 = f(1 - math.exp(step * math.log(beta1)))
+    step_size = f(d(lr) / d(correction1))
+    correction2_sqrt = np.sqrt(f(1 - math.exp(step * math.log(beta2))))
+    denom = ((np.sqrt(v) / correction2_sqrt).astype(d) + eps).astype(f)
+    return p - step_size * m / denom, m, v
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01])
+def test_kernel_rounds_as_torch_fused_adam(weight_decay):
+    """Bitwise: on a GPU against torch's own fused Adam, on the CPU against its arithmetic written out. A last-bit
+    difference in the optimizer moves a long chaotic training run (Helmholtz, 30k steps) by as much as the seed
+    does, so the kernel must not differ from torch at all."""
+    start = _tensors([(300, 7), (1,), (1029,)])
+    ours = [t.clone().requires_grad_() for t in start]
+    opt = Adam(ours, lr=1e-4, weight_decay=weight_decay, implementation="fused")
+    if DEVICE == "cuda":
+        theirs = [t.clone().requires_grad_() for t in start]
+        ref = torch.optim.Adam(theirs, lr=1e-4, weight_decay=weight_decay, fused=True)
+    else:
+        theirs = [t.numpy().copy() for t in start]
+        moments = [(np.zeros_like(t), np.zeros_like(t)) for t in theirs]
+    for step in range(1, 41):
+        grads = [torch.randn_like(t) * 10.0 ** torch.randint(-8, 2, ()).item() for t in start]
+        for a, g in zip(ours, grads):
+            a.grad = g.clone()
+        opt.step()
+        if DEVICE == "cuda":
+            for b, g in zip(theirs, grads):
+                b.grad = g.clone()
+            ref.step()
+        else:
+            for i, g in enumerate(grads):
+                theirs[i], *moments[i] = _torch_fused_rounding(theirs[i], g.numpy(), *moments[i], step, 1e-4, 0.9,
+                                                               0.999, 1e-8, weight_decay)
+    for a, b in zip(ours, theirs):
+        assert torch.equal(a.detach(), torch.as_tensor(b, device=DEVICE))
 
 
 def test_state_dict_moves_between_torch_adam_and_ours():
