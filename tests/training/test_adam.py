@@ -68,7 +68,7 @@ def _torch_fused_rounding(p, g, m, v, step, lr, beta1, beta2, eps, weight_decay)
     v = (beta2 * v.astype(d) + (1 - beta2) * g.astype(d) * g.astype(d)).astype(f)
     correction1 = f(1 - math.exp(step * math.log(beta1)))
     step_size = f(d(lr) / d(correction1))
-    correction2_sqrt = np.sqrt(f(1 - math.exp(step * math.log(beta2))))
+    correction2_sqrt = f(math.sqrt(1 - math.exp(step * math.log(beta2))))
     denom = ((np.sqrt(v) / correction2_sqrt).astype(d) + eps).astype(f)
     return p - step_size * m / denom, m, v
 

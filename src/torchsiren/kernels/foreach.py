@@ -47,8 +47,8 @@ if triton is not None:
     def _update(p_ptr, g_ptr, m_ptr, v_ptr, step_ptr, numel, start, lr, beta1, beta2, log_beta1, log_beta2, eps,
                 weight_decay, WEIGHT_DECAY: tl.constexpr, POW: tl.constexpr, BLOCK: tl.constexpr):
         """torch's fused CUDA Adam (ADAM_MODE::ORIGINAL) on elements start … start + BLOCK of one tensor, with its
-        rounding: the moments in float64 rounded to float32, bias corrections from float64 powers rounded to
-        float32, IEEE square roots and divisions, so the result is bitwise torch's (lr, betas, eps and
+        rounding: the moments in float64 rounded to float32, the bias corrections (and the second one's square
+        root) in float64 rounded to float32, IEEE square roots and divisions, so the result is bitwise torch's (lr, betas, eps and
         weight_decay float64)."""
         offs = start + tl.arange(0, BLOCK)
         ok = offs < numel
@@ -64,7 +64,7 @@ if triton is not None:
         step = tl.load(step_ptr).to(tl.float64)
         correction1 = (1.0 - _power(beta1, log_beta1, step, POW)).to(tl.float32)
         step_size = (lr / correction1.to(tl.float64)).to(tl.float32)
-        correction2_sqrt = tl.sqrt_rn((1.0 - _power(beta2, log_beta2, step, POW)).to(tl.float32))
+        correction2_sqrt = tl.sqrt(1.0 - _power(beta2, log_beta2, step, POW)).to(tl.float32)  # float64: IEEE
         denom = (tl.div_rn(tl.sqrt_rn(v), correction2_sqrt).to(tl.float64) + eps).to(tl.float32)
         p -= tl.div_rn(step_size * m, denom)
         tl.store(m_ptr + offs, m, mask=ok)
