@@ -1,8 +1,6 @@
 """training.Adam: its one-kernel step (Triton, the interpreter on the CPU) follows torch.optim.Adam step by step,
 and rounds as torch's fused CUDA Adam does (bitwise equal on a GPU)."""
 import copy
-import math
-
 import numpy as np
 import pytest
 import torch
@@ -58,18 +56,19 @@ def test_kernel_step_follows_torch_adam(weight_decay, lr_tensor, count):
 
 
 def _torch_fused_rounding(p, g, m, v, step, lr, beta1, beta2, eps, weight_decay):
-    """torch's fused CUDA Adam step, operation by operation with its float64/float32 roundings, in NumPy (IEEE
-    arithmetic; torch's CPU sqrt and its division by a scalar round differently), the power as exp(step log beta)
-    as the kernel computes it in Triton's interpreter. Arrays float32."""
+    """torch's fused CUDA Adam step with its rounding, in NumPy: float32 throughout, fused multiply-adds (exact
+    in float64, then rounded), IEEE square roots and divisions (torch's CPU sqrt and its division by a scalar round
+    differently). Arrays float32."""
     f, d = np.float32, np.float64
+    fma = lambda a, b, c: (d(a) * b.astype(d) + c.astype(d)).astype(f)  # noqa: E731
+    beta1, beta2, lr, eps, weight_decay = f(beta1), f(beta2), f(lr), f(eps), f(weight_decay)
     if weight_decay:
-        g = (g.astype(d) + p.astype(d) * weight_decay).astype(f)
-    m = (beta1 * m.astype(d) + (1 - beta1) * g.astype(d)).astype(f)
-    v = (beta2 * v.astype(d) + (1 - beta2) * g.astype(d) * g.astype(d)).astype(f)
-    correction1 = f(1 - math.exp(step * math.log(beta1)))
-    step_size = f(d(lr) / d(correction1))
-    correction2_sqrt = f(math.sqrt(1 - math.exp(step * math.log(beta2))))
-    denom = ((np.sqrt(v) / correction2_sqrt).astype(d) + eps).astype(f)
+        g = fma(weight_decay, p, g)
+    m = fma(beta1, m, (f(1) - beta1) * g)
+    v = fma(beta2, v, (f(1) - beta2) * (g * g))
+    step_size = lr / (f(1) - f(d(beta1) ** step))
+    correction2_sqrt = np.sqrt(f(1) - f(d(beta2) ** step))
+    denom = np.sqrt(v) / correction2_sqrt + eps
     return p - step_size * m / denom, m, v
 
 

@@ -11,8 +11,6 @@ step counts are incremented by one foreach kernel before it.
 """
 from __future__ import annotations
 
-import math
-import struct
 
 import torch
 
@@ -31,25 +29,19 @@ if triton is not None:
     from triton.language.extra import libdevice
 
     @triton.jit
-    def _f64(bits):
-        """A float64 scalar passed as its bit pattern (Triton passes Python floats as float32)."""
-        return bits.to(tl.int64).to(tl.float64, bitcast=True)
-
-    @triton.jit
-    def _power(beta, log_beta, step, POW: tl.constexpr):
-        """beta ** step in float64: libdevice's pow (as torch's kernel calls it) on a GPU; exp(step log beta) in
-        the interpreter, which has no libdevice."""
+    def _power(beta, step, POW: tl.constexpr):
+        """beta ** step in float32: libdevice's powf (what torch's kernel calls) on a GPU; in the interpreter, which
+        has no libdevice, the float64 power rounded to float32."""
         if POW:
             return libdevice.pow(beta, step)
-        return tl.exp(step * log_beta)
+        return tl.exp(tl.cast(step, tl.float64) * tl.log(tl.cast(beta, tl.float64))).to(tl.float32)
 
     @triton.jit
-    def _update(p_ptr, g_ptr, m_ptr, v_ptr, step_ptr, numel, start, lr, beta1, beta2, log_beta1, log_beta2, eps,
-                weight_decay, WEIGHT_DECAY: tl.constexpr, POW: tl.constexpr, BLOCK: tl.constexpr):
-        """torch's fused CUDA Adam (ADAM_MODE::ORIGINAL) on elements start … start + BLOCK of one tensor, with its
-        rounding: the moments in float64 rounded to float32, the bias corrections (and the second one's square
-        root) in float64 rounded to float32, IEEE square roots and divisions, so the result is bitwise torch's (lr, betas, eps and
-        weight_decay float64)."""
+    def _update(p_ptr, g_ptr, m_ptr, v_ptr, step_ptr, numel, start, lr, beta1, beta2, eps, weight_decay,
+                WEIGHT_DECAY: tl.constexpr, POW: tl.constexpr, BLOCK: tl.constexpr):
+        """torch's fused CUDA Adam (ADAM_MODE::ORIGINAL) on elements start … start + BLOCK of one tensor, rounded
+        as torch rounds it (float32 throughout, its fused multiply-adds, IEEE square roots and divisions), so the
+        result is bitwise torch's."""
         offs = start + tl.arange(0, BLOCK)
         ok = offs < numel
         p = tl.load(p_ptr + offs, mask=ok, other=0.0)
@@ -57,35 +49,33 @@ if triton is not None:
         m = tl.load(m_ptr + offs, mask=ok, other=0.0)
         v = tl.load(v_ptr + offs, mask=ok, other=0.0)
         if WEIGHT_DECAY:
-            g = (g.to(tl.float64) + p.to(tl.float64) * weight_decay).to(tl.float32)
-        g64 = g.to(tl.float64)
-        m = (beta1 * m.to(tl.float64) + (1.0 - beta1) * g64).to(tl.float32)
-        v = (beta2 * v.to(tl.float64) + (1.0 - beta2) * g64 * g64).to(tl.float32)
-        step = tl.load(step_ptr).to(tl.float64)
-        correction1 = (1.0 - _power(beta1, log_beta1, step, POW)).to(tl.float32)
-        step_size = (lr / correction1.to(tl.float64)).to(tl.float32)
-        correction2_sqrt = tl.sqrt(1.0 - _power(beta2, log_beta2, step, POW)).to(tl.float32)  # float64: IEEE
-        denom = (tl.div_rn(tl.sqrt_rn(v), correction2_sqrt).to(tl.float64) + eps).to(tl.float32)
+            g = tl.fma(p, weight_decay, g)
+        m = tl.fma(beta1, m, (1.0 - beta1) * g)
+        v = tl.fma(beta2, v, (1.0 - beta2) * (g * g))
+        step = tl.load(step_ptr)
+        step_size = tl.div_rn(lr, 1.0 - _power(beta1, step, POW))
+        correction2_sqrt = tl.sqrt_rn(1.0 - _power(beta2, step, POW))
+        denom = tl.div_rn(tl.sqrt_rn(v), correction2_sqrt) + eps
         p -= tl.div_rn(step_size * m, denom)
         tl.store(m_ptr + offs, m, mask=ok)
         tl.store(v_ptr + offs, v, mask=ok)
         tl.store(p_ptr + offs, p, mask=ok)
 
     @triton.jit
-    def _adam_kernel(p_ptrs, g_ptrs, m_ptrs, v_ptrs, step_ptrs, numels, firsts, lr_ptr, lr_bits, beta1_bits,
-                     beta2_bits, log_beta1_bits, log_beta2_bits, eps_bits, weight_decay_bits, COUNT: tl.constexpr,
-                     LR_TENSOR: tl.constexpr, WEIGHT_DECAY: tl.constexpr, POW: tl.constexpr, BLOCK: tl.constexpr):
+    def _adam_kernel(p_ptrs, g_ptrs, m_ptrs, v_ptrs, step_ptrs, numels, firsts, lr_ptr, lr_value, beta1, beta2, eps,
+                     weight_decay, COUNT: tl.constexpr, LR_TENSOR: tl.constexpr, WEIGHT_DECAY: tl.constexpr,
+                     POW: tl.constexpr, BLOCK: tl.constexpr):
         """Program pid updates block pid - firsts[i] of tensor i, where firsts[i] <= pid < firsts[i + 1].
         (No argument may be called `params`: Triton's generated argument binder has a local of that name.)"""
         pid = tl.program_id(0)
-        lr = tl.load(lr_ptr).to(tl.float64) if LR_TENSOR else _f64(lr_bits)
-        beta1, beta2, eps = _f64(beta1_bits), _f64(beta2_bits), _f64(eps_bits)
-        log_beta1, log_beta2, weight_decay = _f64(log_beta1_bits), _f64(log_beta2_bits), _f64(weight_decay_bits)
+        lr = tl.load(lr_ptr) if LR_TENSOR else tl.cast(lr_value, tl.float32)
+        # float32 as on a GPU (the interpreter would keep Python's float64)
+        beta1, beta2 = tl.cast(beta1, tl.float32), tl.cast(beta2, tl.float32)
+        eps, weight_decay = tl.cast(eps, tl.float32), tl.cast(weight_decay, tl.float32)
         for i in tl.static_range(COUNT):
             if (pid >= firsts[i]) & (pid < firsts[i + 1]):
                 _update(p_ptrs[i], g_ptrs[i], m_ptrs[i], v_ptrs[i], step_ptrs[i], numels[i],
-                        (pid - firsts[i]) * BLOCK, lr, beta1, beta2, log_beta1, log_beta2, eps, weight_decay,
-                        WEIGHT_DECAY, POW, BLOCK)
+                        (pid - firsts[i]) * BLOCK, lr, beta1, beta2, eps, weight_decay, WEIGHT_DECAY, POW, BLOCK)
 
     @triton.jit
     def _scale_kernel(t_ptrs, numels, firsts, factor_ptr, COUNT: tl.constexpr, BLOCK: tl.constexpr):
@@ -127,17 +117,9 @@ def adam_step(params: list[torch.Tensor], grads: list[torch.Tensor], exp_avgs: l
     beside them; lr a float or a 0-dim tensor on that device (read on the device: a CUDA graph can replay it)."""
     torch._foreach_add_(steps, 1.0)
     lr_tensor = isinstance(lr, torch.Tensor)
-    logs = [_bits(math.log(b)) if b > 0 else _bits(-math.inf) for b in (beta1, beta2)]
-    scalars = (_bits(0.0 if lr_tensor else float(lr)), _bits(beta1), _bits(beta2), *logs, _bits(eps),
-               _bits(weight_decay))
     for chunk, numels, firsts, block in _chunks(params):
         _adam_kernel[(firsts[-1],)](
             tuple(params[chunk]), tuple(grads[chunk]), tuple(exp_avgs[chunk]), tuple(exp_avg_sqs[chunk]),
-            tuple(steps[chunk]), numels, firsts, lr if lr_tensor else params[chunk][0], *scalars,
-            COUNT=len(numels), LR_TENSOR=lr_tensor, WEIGHT_DECAY=weight_decay != 0, POW=not interpreting(),
-            BLOCK=block)
-
-
-def _bits(x: float) -> int:
-    """The bit pattern of float64 x as a signed 64-bit integer (the kernel's _f64 reads it back)."""
-    return struct.unpack("<q", struct.pack("<d", float(x)))[0]
+            tuple(steps[chunk]), numels, firsts, lr if lr_tensor else params[chunk][0],
+            0.0 if lr_tensor else float(lr), beta1, beta2, eps, weight_decay, COUNT=len(numels),
+            LR_TENSOR=lr_tensor, WEIGHT_DECAY=weight_decay != 0, POW=not interpreting(), BLOCK=block)
