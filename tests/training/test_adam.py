@@ -58,7 +58,7 @@ def test_kernel_step_follows_torch_adam(weight_decay, lr_tensor, count):
 def _torch_fused_rounding(p, g, m, v, step, lr, beta1, beta2, eps, weight_decay):
     """torch's fused CUDA Adam step with its rounding, in NumPy: float32 throughout, fused multiply-adds (exact
     in float64, then rounded), IEEE square roots and divisions (torch's CPU sqrt and its division by a scalar round
-    differently). Arrays float32."""
+    differently), beta ** step by torch's pow as the kernel takes it. Arrays float32."""
     f, d = np.float32, np.float64
     fma = lambda a, b, c: (d(a) * b.astype(d) + c.astype(d)).astype(f)  # noqa: E731
     beta1, beta2, lr, eps, weight_decay = f(beta1), f(beta2), f(lr), f(eps), f(weight_decay)
@@ -66,8 +66,9 @@ def _torch_fused_rounding(p, g, m, v, step, lr, beta1, beta2, eps, weight_decay)
         g = fma(weight_decay, p, g)
     m = fma(beta1, m, (f(1) - beta1) * g)
     v = fma(beta2, v, (f(1) - beta2) * (g * g))
-    step_size = lr / (f(1) - f(d(beta1) ** step))
-    correction2_sqrt = np.sqrt(f(1) - f(d(beta2) ** step))
+    power = lambda beta: torch._foreach_pow(float(beta), [torch.tensor(float(step))])[0].numpy()  # noqa: E731
+    step_size = lr / (f(1) - power(beta1))
+    correction2_sqrt = np.sqrt(f(1) - power(beta2))
     denom = np.sqrt(v) / correction2_sqrt + eps
     return p - step_size * m / denom, m, v
 

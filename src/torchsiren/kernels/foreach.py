@@ -26,22 +26,13 @@ BLOCK = 1024
 MAX_TENSORS = 16  # per launch: each tensor inlines one copy of the update
 
 if triton is not None:
-    from triton.language.extra import libdevice
 
     @triton.jit
-    def _power(beta, step, POW: tl.constexpr):
-        """beta ** step in float32: libdevice's powf (what torch's kernel calls) on a GPU; in the interpreter, which
-        has no libdevice, the float64 power rounded to float32."""
-        if POW:
-            return libdevice.pow(beta, step)
-        return tl.exp(tl.cast(step, tl.float64) * tl.log(tl.cast(beta, tl.float64))).to(tl.float32)
-
-    @triton.jit
-    def _update(p_ptr, g_ptr, m_ptr, v_ptr, step_ptr, numel, start, lr, beta1, beta2, eps, weight_decay,
-                WEIGHT_DECAY: tl.constexpr, POW: tl.constexpr, BLOCK: tl.constexpr):
+    def _update(p_ptr, g_ptr, m_ptr, v_ptr, power1_ptr, power2_ptr, numel, start, lr, beta1, beta2, eps,
+                weight_decay, WEIGHT_DECAY: tl.constexpr, BLOCK: tl.constexpr):
         """torch's fused CUDA Adam (ADAM_MODE::ORIGINAL) on elements start … start + BLOCK of one tensor, rounded
-        as torch rounds it (float32 throughout, its fused multiply-adds, IEEE square roots and divisions), so the
-        result is bitwise torch's."""
+        as torch rounds it (float32 throughout, its fused multiply-adds, IEEE square roots and divisions; the powers
+        beta ** step come from torch), so the result is bitwise torch's."""
         offs = start + tl.arange(0, BLOCK)
         ok = offs < numel
         p = tl.load(p_ptr + offs, mask=ok, other=0.0)
@@ -52,9 +43,8 @@ if triton is not None:
             g = tl.fma(p, weight_decay, g)
         m = tl.fma(beta1, m, (1.0 - beta1) * g)
         v = tl.fma(beta2, v, (1.0 - beta2) * (g * g))
-        step = tl.load(step_ptr)
-        step_size = tl.div_rn(lr, 1.0 - _power(beta1, step, POW))
-        correction2_sqrt = tl.sqrt_rn(1.0 - _power(beta2, step, POW))
+        step_size = tl.div_rn(lr, 1.0 - tl.load(power1_ptr))
+        correction2_sqrt = tl.sqrt_rn(1.0 - tl.load(power2_ptr))
         denom = tl.div_rn(tl.sqrt_rn(v), correction2_sqrt) + eps
         p -= tl.div_rn(step_size * m, denom)
         tl.store(m_ptr + offs, m, mask=ok)
@@ -62,9 +52,9 @@ if triton is not None:
         tl.store(p_ptr + offs, p, mask=ok)
 
     @triton.jit
-    def _adam_kernel(p_ptrs, g_ptrs, m_ptrs, v_ptrs, step_ptrs, numels, firsts, lr_ptr, lr_value, beta1, beta2, eps,
-                     weight_decay, COUNT: tl.constexpr, LR_TENSOR: tl.constexpr, WEIGHT_DECAY: tl.constexpr,
-                     POW: tl.constexpr, BLOCK: tl.constexpr):
+    def _adam_kernel(p_ptrs, g_ptrs, m_ptrs, v_ptrs, power1_ptrs, power2_ptrs, numels, firsts, lr_ptr, lr_value,
+                     beta1, beta2, eps, weight_decay, COUNT: tl.constexpr, LR_TENSOR: tl.constexpr,
+                     WEIGHT_DECAY: tl.constexpr, BLOCK: tl.constexpr):
         """Program pid updates block pid - firsts[i] of tensor i, where firsts[i] <= pid < firsts[i + 1].
         (No argument may be called `params`: Triton's generated argument binder has a local of that name.)"""
         pid = tl.program_id(0)
@@ -74,8 +64,8 @@ if triton is not None:
         eps, weight_decay = tl.cast(eps, tl.float32), tl.cast(weight_decay, tl.float32)
         for i in tl.static_range(COUNT):
             if (pid >= firsts[i]) & (pid < firsts[i + 1]):
-                _update(p_ptrs[i], g_ptrs[i], m_ptrs[i], v_ptrs[i], step_ptrs[i], numels[i],
-                        (pid - firsts[i]) * BLOCK, lr, beta1, beta2, eps, weight_decay, WEIGHT_DECAY, POW, BLOCK)
+                _update(p_ptrs[i], g_ptrs[i], m_ptrs[i], v_ptrs[i], power1_ptrs[i], power2_ptrs[i], numels[i],
+                        (pid - firsts[i]) * BLOCK, lr, beta1, beta2, eps, weight_decay, WEIGHT_DECAY, BLOCK)
 
     @triton.jit
     def _scale_kernel(t_ptrs, numels, firsts, factor_ptr, COUNT: tl.constexpr, BLOCK: tl.constexpr):
@@ -116,10 +106,12 @@ def adam_step(params: list[torch.Tensor], grads: list[torch.Tensor], exp_avgs: l
     contiguous float32 on one device (CUDA, or the CPU under Triton's interpreter); steps 0-dim float32 tensors
     beside them; lr a float or a 0-dim tensor on that device (read on the device: a CUDA graph can replay it)."""
     torch._foreach_add_(steps, 1.0)
+    # beta ** step by torch's own pow (CUDA's powf): Triton's libdevice pow rounds differently
+    powers1, powers2 = torch._foreach_pow(beta1, steps), torch._foreach_pow(beta2, steps)
     lr_tensor = isinstance(lr, torch.Tensor)
     for chunk, numels, firsts, block in _chunks(params):
         _adam_kernel[(firsts[-1],)](
             tuple(params[chunk]), tuple(grads[chunk]), tuple(exp_avgs[chunk]), tuple(exp_avg_sqs[chunk]),
-            tuple(steps[chunk]), numels, firsts, lr if lr_tensor else params[chunk][0],
+            tuple(powers1[chunk]), tuple(powers2[chunk]), numels, firsts, lr if lr_tensor else params[chunk][0],
             0.0 if lr_tensor else float(lr), beta1, beta2, eps, weight_decay, COUNT=len(numels),
-            LR_TENSOR=lr_tensor, WEIGHT_DECAY=weight_decay != 0, POW=not interpreting(), BLOCK=block)
+            LR_TENSOR=lr_tensor, WEIGHT_DECAY=weight_decay != 0, BLOCK=block)
