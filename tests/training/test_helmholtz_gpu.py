@@ -3,7 +3,8 @@
 A 30k-step Helmholtz run is chaotic: a last-bit change in any step moves its final error as much as the seed does
 (6.4-8.7% over seeds, docs/pde.md). So the trainer's pieces must compute exactly what their plain twins do:
 - a TF32 run replayed as CUDA graphs with training.Adam equals, bit for bit, the same run with torch's fused Adam;
-- the fused kernels (forward-mode jets, one-launch Adam) follow the plain PyTorch path step by step in float32.
+- the fused kernels (forward-mode jets, one-launch Adam) follow the plain PyTorch path step by step in float32
+  over the first steps.
 """
 import pytest
 import torch
@@ -39,9 +40,10 @@ def test_training_adam_equals_torch_fused_adam_bit_for_bit(monkeypatch):
 
 
 def test_fused_training_follows_the_plain_pytorch_path():
+    """Step by step while the runs are still close (a chaotic run separates from any last-bit change later on)."""
     problem = _problem()
-    fused, _ = _train(problem, "fp32", 200)
-    plain, _ = _train(problem, "fp32", 200, implementation="torch")
+    fused, _ = _train(problem, "fp32", 60)
+    plain, _ = _train(problem, "fp32", 60, implementation="torch")
     rel = [abs(a - b) / abs(b) for a, b in zip(fused, plain)]
-    print(f"fused vs plain Helmholtz losses over 200 steps: largest relative difference {max(rel):.2e}")
-    assert max(rel) < 1e-3
+    print("fused vs plain Helmholtz losses, relative difference by step:", " ".join(f"{r:.1e}" for r in rel))
+    assert max(rel[:30]) < 1e-4
