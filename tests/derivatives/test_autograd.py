@@ -1,7 +1,7 @@
 import torch
 
 from torchsiren import Siren
-from torchsiren.derivatives import divergence, gradient, hessian, laplacian
+from torchsiren.derivatives import divergence, gradient, hessian, jacobian, laplacian
 
 
 def _fd_jacobian(f, x, h=1e-6):
@@ -29,11 +29,25 @@ def _rel(a, b):
     return ((a - b).norm() / b.norm()).item()
 
 
+def test_gradient_of_one_channel_has_the_reference_shape():
+    """The authors' gradient(y, x) returns (..., in) for y (..., 1); a loss against (..., in) targets must not
+    broadcast to (N, N, in)."""
+    torch.manual_seed(1)
+    net = Siren(2, 1, hidden_features=16, hidden_layers=1).double()
+    x = (torch.rand(1, 40, 2, dtype=torch.float64) * 2 - 1).requires_grad_(True)  # a DataLoader's (B, N, 2)
+    y = net(x)
+    reference = torch.autograd.grad(y, x, torch.ones_like(y), create_graph=True)[0]  # the authors' formula
+    g = gradient(y, x)
+    assert g.shape == (1, 40, 2) == (g - reference).shape
+    torch.testing.assert_close(g, reference)
+    assert jacobian(y, x).shape == (1, 40, 1, 2)
+
+
 def test_gradient_is_a_per_channel_jacobian_not_the_gradient_of_the_sum():
     torch.manual_seed(1)
     net = Siren(2, 3, hidden_features=32, hidden_layers=2).double()
     x = (torch.rand(50, 2, dtype=torch.float64) * 2 - 1).requires_grad_(True)
-    jac = gradient(net(x), x)
+    jac = jacobian(net(x), x)
     assert jac.shape == (50, 3, 2)
     with torch.no_grad():
         fd = _fd_jacobian(net, x.detach())
@@ -56,5 +70,5 @@ def test_laplacian_hessian_divergence_against_finite_differences():
     assert _rel(lap, fd) < 1e-6
     torch.testing.assert_close(hes.diagonal(dim1=-2, dim2=-1).sum(-1), lap)
     torch.testing.assert_close(hes, hes.transpose(-1, -2))
-    jac = gradient(y, x)
+    jac = jacobian(y, x)
     torch.testing.assert_close(divergence(jac[:, 1], x), lap[:, 1])

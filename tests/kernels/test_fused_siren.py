@@ -85,8 +85,11 @@ def test_unsupported_dtype_or_device_is_a_clear_error(monkeypatch):
 
 
 def test_auto_uses_plain_torch_on_cpu(monkeypatch):
-    import torchsiren.models.siren as siren_module
-    monkeypatch.setattr(siren_module, "sine_linear", lambda *a: (_ for _ in ()).throw(AssertionError("fused")))
+    import torchsiren.kernels.linear as linear_module
+    import torchsiren.kernels.stack as stack_module
+    fail = lambda *a: (_ for _ in ()).throw(AssertionError("fused"))  # noqa: E731
+    monkeypatch.setattr(linear_module, "sine_linear", fail)
+    monkeypatch.setattr(stack_module, "sine_stack", fail)
     x = torch.rand(4, 2)
     assert Siren(2, 1, 16, 1)(x).shape == (4, 1)  # would raise if auto picked the kernel for a CPU tensor
 

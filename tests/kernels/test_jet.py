@@ -2,7 +2,8 @@
 import pytest
 import torch
 
-from torchsiren.kernels.jet import jet_reference, sine_jet, torch_jet
+from torchsiren.kernels.jet import sine_jet
+from torchsiren.kernels.reference import jet_reference, torch_jet
 from .helpers import DEVICE, close, needs_triton, poison
 
 pytestmark = needs_triton

@@ -4,7 +4,7 @@ through every row; float32, and fp16 (which takes linear.sincos's fast sine and 
 import pytest
 import torch
 
-from torchsiren.kernels.jet import jet_reference
+from torchsiren.kernels.reference import jet_reference
 from torchsiren.kernels.jet_first import first_jet, first_jet_backward
 from .helpers import DEVICE, close, needs_triton, poison
 

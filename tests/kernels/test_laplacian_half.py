@@ -58,7 +58,6 @@ def test_a_derivative_of_the_backward_recomputes_in_float32():
 
 
 def test_evaluate_routes_a_fused_siren_through_it_under_fp16(monkeypatch):
-    assert laplacian_half.ENABLED  # on by default
     calls = []
     real = laplacian_half.value_jacobian_second
     monkeypatch.setattr(laplacian_half, "value_jacobian_second", lambda *a: calls.append(a[2]) or real(*a))

@@ -53,13 +53,12 @@ def test_double_backward_matches_torch():
 
 
 @pytest.mark.parametrize("form", ["fused", "split"])
-def test_both_forms_agree(form, monkeypatch):
+def test_both_forms_agree(form):
     """The launcher may pick either form per shape; both must compute the same layer and derivative."""
     import torchsiren.kernels.linear as sl
-    monkeypatch.setattr(sl, "FORCE", form)
     torch.set_float32_matmul_precision("highest")
     x, w, b = torch.rand(70, 48, device=DEVICE), torch.randn(40, 48, device=DEVICE) / 7, torch.randn(40, device=DEVICE)
-    y, d = sl._launch(x, w, b, 3.0, True)
+    y, d = sl._launch(x, w, b, 3.0, True, form=form)
     z = 3.0 * (x.double() @ w.double().T + b.double())
     close(y, torch.sin(z), TOL)
     close(d, 3.0 * torch.cos(z), TOL)

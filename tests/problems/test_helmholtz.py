@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from torchsiren import Siren, TorchSirenError, TrainConfig, train
-from torchsiren.derivatives import evaluate, gradient
+from torchsiren.derivatives import evaluate, jacobian
 from torchsiren.problems.helmholtz import Helmholtz
 
 
@@ -20,12 +20,12 @@ def test_expanded_pml_operator_equals_the_divergence_form():
 
     y = model(x)
     u = torch.complex(y[:, 0], y[:, 1])
-    j = gradient(y, x)
+    j = jacobian(y, x)
     ux, uy = torch.complex(j[:, 0, 0], j[:, 1, 0]), torch.complex(j[:, 0, 1], j[:, 1, 1])
     ex, _ = problem._stretch(x[:, 0])
     ey, _ = problem._stretch(x[:, 1])
     fx, fy = torch.view_as_real(ey / ex * ux), torch.view_as_real(ex / ey * uy)  # (N, 2) real, imag
-    div = [gradient(fx, x)[:, :, 0], gradient(fy, x)[:, :, 1]]
+    div = [jacobian(fx, x)[:, :, 0], jacobian(fy, x)[:, :, 1]]
     slow = torch.complex(div[0][:, 0] + div[1][:, 0], div[0][:, 1] + div[1][:, 1])
     slow = slow + ex * ey * problem.k ** 2 * u
     assert (fast - slow.detach()).abs().max() < 1e-9 * slow.abs().max()

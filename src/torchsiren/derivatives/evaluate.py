@@ -6,9 +6,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..kernels import laplacian_half
 from ..kernels.dispatch import half_operands_enabled, plain_torch
-from ..kernels.gradient import value_and_gradient
 from ..models.siren import Siren
 from . import autograd
 from .forward import forward_derivatives, supports_forward_mode
@@ -45,52 +43,57 @@ def choose_method(model: nn.Module, needs: set[str], method: str = "auto") -> st
     return method
 
 
-def _fused_gradient_layers(model: nn.Module, coords: torch.Tensor, needs: set[str], method: str) -> list | None:
-    """The Siren's layers when Φ and ∇Φ can come from kernels/gradient.py: a Siren of one output under a linear
-    layer on the fused path, coords that need no gradient of their own, and nothing beyond the Jacobian asked for
-    with method "auto". (On the CPU its PyTorch form measured no faster than autograd, so it serves CUDA only.)"""
-    if method != "auto" or not needs <= {"value", "jacobian"} or coords.requires_grad or coords.dim() != 2:
-        return None
-    if not isinstance(model, Siren) or model.out_features != 1:
+def _fused_siren_layers(model: nn.Module, coords: torch.Tensor, method: str) -> list | None:
+    """The layers of a Siren whose output is its layer stack (its own forward, no final activation or training
+    dropout) under a linear layer, on the fused path at coords (M, in) that need no gradient of their own."""
+    if (method != "auto" or coords.requires_grad or not isinstance(model, Siren) or not model.plain_output
+            or not supports_forward_mode(model)):  # its own forward, no hooks
         return None
     layers = model.fused_layers(coords)
-    if layers is None or layers[-1][2] is not None:
-        return None
-    return layers
-
-
-def _fused_second_layers(model: nn.Module, coords: torch.Tensor, needs: set[str], method: str) -> list | None:
-    """The Siren's layers when Φ, ∇Φ and ΔΦ or the Hessian diagonal can come from kernels/laplacian_half.py:
-    switched on (laplacian_half.ENABLED), fp16 operands, a Laplacian or Hessian diagonal asked for with method
-    "auto", and a Siren under a linear layer on the fused path at coords that need no gradient of their own."""
-    if not (laplacian_half.ENABLED and half_operands_enabled()) or method != "auto":
-        return None
-    if not needs & {"laplacian", "hessian_diagonal"} or not needs <= {"value", "jacobian", "laplacian",
-                                                                       "hessian_diagonal"}:
-        return None
-    if coords.requires_grad or coords.dim() != 2:
-        return None
-    layers = model.fused_layers(coords) if isinstance(model, Siren) else None
     return layers if layers is not None and layers[-1][2] is None else None
 
 
 def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str, ...] = ("value",),
              method: str = "auto") -> Fields:
-    """Compute what `needs` lists of model at coords (N, in). The results stay differentiable in the weights
-    when grad is enabled (so they can be trained); under no_grad they are computed and detached."""
+    """Compute what `needs` lists of model at coords (..., N, in); every field keeps the leading dimensions. The
+    results stay differentiable in the weights when grad is enabled (so they can be trained); under no_grad they
+    are computed and detached. A shortcut (forward mode, fused kernels) runs only where it is known to compute
+    model's own forward; anything else gets autograd."""
     needs = set(needs) | {"value"}
     unknown = needs - set(NEEDS)
     if unknown:
         raise ValueError(f"unknown derivative(s) {sorted(unknown)}; choose from {NEEDS}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if needs == {"value"}:
         return Fields(coords, model(coords))
+    if coords.dim() == 2:
+        fields = _evaluate(model, coords, needs, method)
+        return fields if torch.is_grad_enabled() else _detached(fields)
+    lead, flat = coords.shape[:-1], coords.reshape(-1, coords.shape[-1])
+    fields = _evaluate(model, flat, needs, method)
+    fields.coords = coords
+    for name in ("value", "jacobian", "laplacian", "hessian_diagonal", "hessian"):
+        t = getattr(fields, name)
+        if t is not None:
+            setattr(fields, name, t.reshape(*lead, *t.shape[1:]))
+    return fields if torch.is_grad_enabled() else _detached(fields)
+
+
+def _evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str], method: str) -> Fields:
+    """evaluate at coords (M, in)."""
     training = torch.is_grad_enabled()
-    layers = _fused_gradient_layers(model, coords, needs, method)
+    gradient_only = needs <= {"value", "jacobian"} and getattr(model, "out_features", None) == 1
+    layers = _fused_siren_layers(model, coords, method) if gradient_only else None
     if layers is not None:  # Φ and ∇Φ with the hand-written double backward (kernels/gradient.py)
+        from ..kernels.gradient import value_and_gradient
         value, grad = value_and_gradient(coords, layers, fused=True)
         return Fields(coords, value, grad.unsqueeze(1))
-    layers = _fused_second_layers(model, coords, needs, method)
+    second = needs & {"laplacian", "hessian_diagonal"} and needs <= {"value", "jacobian", "laplacian",
+                                                                    "hessian_diagonal"}
+    layers = _fused_siren_layers(model, coords, method) if second and half_operands_enabled() else None
     if layers is not None:  # forward mode on fp16 operands, one Function (kernels/laplacian_half.py)
+        from ..kernels import laplacian_half
         diagonal = "hessian_diagonal" in needs
         out = laplacian_half.value_jacobian_second(coords, layers, "diagonal" if diagonal else "laplacian")
         d = coords.shape[1]
@@ -100,7 +103,7 @@ def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str
             fields.laplacian = fields.hessian_diagonal.sum(-1) if "laplacian" in needs else None
         else:
             fields.laplacian = out[:, 1 + d]
-        return fields if training else _detached(fields)
+        return fields
     with torch.enable_grad():
         if choose_method(model, needs, method) == "forward":
             diagonal = "hessian_diagonal" in needs
@@ -116,7 +119,7 @@ def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str
             x = coords if coords.requires_grad else coords.detach().requires_grad_(True)
             with plain_torch():  # see plain_torch: for a double backward the PyTorch layers are faster
                 value = model(x)
-            jac = autograd.gradient(value, x, create_graph=True)
+            jac = autograd.jacobian(value, x, create_graph=True)
             fields = Fields(x, value, jac)
             if "hessian" in needs:
                 fields.hessian = autograd.hessian(value, x, jac=jac, create_graph=training)
@@ -126,7 +129,7 @@ def evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str] | tuple[str
             if needs & {"laplacian", "hessian_diagonal", "hessian"}:
                 fields.hessian_diagonal = diag if "hessian_diagonal" in needs else None
                 fields.laplacian = diag.sum(-1) if "laplacian" in needs else None
-    return fields if training else _detached(fields)
+    return fields
 
 
 def _detached(fields: Fields) -> Fields:

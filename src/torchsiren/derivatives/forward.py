@@ -15,10 +15,11 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..kernels.dispatch import use_fused
-from ..kernels.jet import sine_jet, torch_jet
+from ..kernels.reference import torch_jet
 from ..models.activations import Activation
 from ..models.encodings import RBFLayer, SinusoidalEncoding
-from ..models.siren import SineLayer
+from ..models.mlp import MLP
+from ..models.siren import SineLayer, Siren
 
 _SINE = Activation("sine")
 
@@ -79,7 +80,12 @@ def _propagate(module: nn.Module, s: torch.Tensor, d: int) -> torch.Tensor:
         weight = module.omega_0 * lin.weight
         bias = weight.new_zeros(weight.shape[0]) if lin.bias is None else module.omega_0 * lin.bias
         z = s @ weight.T
-        return (sine_jet if use_fused(module.implementation, z, weight) else torch_jet)(z, bias, d)
+        if use_fused(module.implementation, z, weight):
+            from ..kernels.jet import sine_jet
+            return sine_jet(z, bias, d)
+        return torch_jet(z, bias, d)
+    if isinstance(module, nn.Dropout):  # identity here: supports_forward_mode refuses a training dropout
+        return s
     if isinstance(module, nn.Linear):
         return _affine(s, module.weight, module.bias)
     if isinstance(module, Activation):
@@ -91,30 +97,63 @@ def _propagate(module: nn.Module, s: torch.Tensor, d: int) -> torch.Tensor:
         return torch.cat(parts, dim=-1)
     if isinstance(module, RBFLayer):
         return _rbf(s, module, d)
-    net = getattr(module, "net", None)
-    if isinstance(net, nn.Sequential):
-        return _propagate(net, s, d)
+    if isinstance(module, (Siren, MLP)):
+        return _propagate(module.net, s, d)
     raise NotImplementedError(f"forward-mode derivatives do not know {type(module).__name__}")
 
 
+_LAYERS = (SineLayer, nn.Linear, Activation, SinusoidalEncoding, RBFLayer, nn.Sequential)
+
+
+def _own_forward(module: nn.Module, base: type) -> bool:
+    """module's forward is base's own (a subclass that overrides forward computes something else) and no hook
+    changes its input or output."""
+    return (type(module).forward is base.forward and not module._forward_hooks
+            and not module._forward_pre_hooks)
+
+
 def supports_forward_mode(model: nn.Module) -> bool:
-    """True when every layer of `model` has a forward-mode rule (Siren, MLP and the encodings do)."""
-    if isinstance(model, (SineLayer, nn.Linear, Activation, SinusoidalEncoding, RBFLayer)):
-        return True
-    if isinstance(model, nn.Sequential):
-        return all(supports_forward_mode(m) for m in model)
-    net = getattr(model, "net", None)
-    return isinstance(net, nn.Sequential) and supports_forward_mode(net)
+    """True when forward mode is known to compute exactly model(x): every module is one of torchsiren's layers,
+    nn.Linear, nn.Sequential, or a Siren or MLP without a final activation or a training dropout, each with its
+    class's own forward and no hooks. A subclass with its own forward, or a wrapper, gets autograd."""
+    if isinstance(model, nn.Dropout):
+        return not (model.training and model.p > 0)
+    for base in _LAYERS:
+        if isinstance(model, base):
+            if not _own_forward(model, base):
+                return False
+            return all(supports_forward_mode(m) for m in model) if base is nn.Sequential else True
+    if isinstance(model, (Siren, MLP)):
+        base = Siren if isinstance(model, Siren) else MLP
+        return (_own_forward(model, base) and getattr(model, "plain_output", True)
+                and supports_forward_mode(model.net))
+    return False
 
 
 def forward_derivatives(model: nn.Module, coords: torch.Tensor, second: str | None = "laplacian"
                         ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-    """Value (N, out), Jacobian (N, out, in) and second derivatives of `model` at coords (N, in), in one pass.
+    """Value (..., N, out), Jacobian (..., N, out, in) and second derivatives of `model` at coords (..., N, in), in
+    one pass.
 
-    second: "laplacian" -> (N, out); "diagonal" -> the Hessian diagonal ∂²Φ/∂x_i² (N, out, in); None -> none.
+    second: "laplacian" -> (..., N, out); "diagonal" -> the Hessian diagonal ∂²Φ/∂x_i² (..., N, out, in); None.
+    Raises ValueError for a model whose forward mode is not known to equal its forward (supports_forward_mode).
     """
     if second not in (None, "laplacian", "diagonal"):
         raise ValueError(f"second must be None, 'laplacian' or 'diagonal', got {second!r}")
+    if not supports_forward_mode(model):
+        raise ValueError(f"forward mode is not known to compute {type(model).__name__}'s forward (a custom forward, "
+                         "a wrapper, hooks, a final activation or a training dropout); use evaluate(..., "
+                         "method='autograd')")
+    if coords.dim() == 2:
+        return _forward_derivatives(model, coords, second)
+    lead = coords.shape[:-1]
+    value, jac, sec = _forward_derivatives(model, coords.reshape(-1, coords.shape[-1]), second)
+    return (value.reshape(*lead, *value.shape[1:]), jac.reshape(*lead, *jac.shape[1:]),
+            None if sec is None else sec.reshape(*lead, *sec.shape[1:]))
+
+
+def _forward_derivatives(model: nn.Module, coords: torch.Tensor, second: str | None
+                         ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
     n, d = coords.shape
     eye = torch.eye(d, dtype=coords.dtype, device=coords.device).expand(n, d, d)
     rows = [coords.unsqueeze(1), eye]

@@ -1,18 +1,15 @@
 """Φ, ∇Φ and ΔΦ (or the Hessian diagonal) by forward mode (derivatives/forward.py) on fp16 operands, as one
 autograd Function.
 
-evaluate() takes it for a Laplacian or a Hessian diagonal under --precision fp16 (ENABLED; False restores the
-TF32 jet path).
-On an H200 (benchmarks/results/session8/) the bench's Laplacian step went from 3.88 ms (TF32) to 2.01 ms, 12.3×
-the reference, and Poisson from the Laplacian trains to the fp32 run's PSNR; Helmholtz (the Hessian diagonal)
-trains as at TF32 in 43% of the time.
+evaluate() takes it for a Laplacian or a Hessian diagonal under --precision fp16 (docs/performance.md has
+what it buys and what it keeps).
 
 The state of each layer, (N, P, F) with P rows — the value, D Jacobian rows, then one Laplacian row (P = 2 + D) or
 D Hessian-diagonal rows (P = 1 + 2D) — is stored in fp16. The first layer's state comes from x directly (jet_first.py). Each later layer's matmul of the whole state
 is a cuBLAS fp16 matmul with float32 output (the pre-activation z, whose value row is the sine's argument, stays
 float32), and the jet kernel (jet.py) maps z to the next fp16 state, with linear.sincos's fast sine and cosine
 (special-function units; exact far below fp16's rounding). The backward is the jet's, with fp16 matmuls.
-Range (benchmarks/laplacian_range_probe.py, results/session7/laplacian_range_probe.txt): on Poisson from the
+Range: on Poisson from the
 Laplacian of cameraman at 128², after 200 steps, the state's Laplacian rows reach 1.4e5, past fp16's 65504, so
 the second-derivative rows are stored times 2^-LAP_SHIFT (the matmul is linear, so z's rows carry the same
 factor, and the jet kernel applies it to its own z_i² terms). The backward's value rows reach 2.6e3× ∂L/∂ΔΦ;
@@ -30,7 +27,6 @@ from .jet_first import first_jet, first_jet_backward
 from .jet import DIAGONAL, LAPLACIAN, _jet_bwd, _jet_fwd, _run, jet_reference
 from .linear import half_mm
 
-ENABLED = True
 LAP_SHIFT = 8
 MAX_EXPONENT = 0
 SECOND = {"laplacian": LAPLACIAN, "diagonal": DIAGONAL}

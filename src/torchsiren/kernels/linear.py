@@ -118,16 +118,14 @@ if triton is not None:
 
 # Which of the two forms runs, per problem shape: "fused" (one kernel) or "split" (a cuBLAS matmul, then one
 # Triton pass for sine and cosine). Both are timed the first time a shape is seen and the faster is kept, because
-# the winner depends on the GPU, the width and the operand precision. FORCE pins one (tests).
+# the winner depends on the GPU, the width and the operand precision.
 _CHOICE: dict[tuple, str] = {}
-FORCE: str | None = None
-FAST_SINCOS = True  # fp16 outputs take sincos(FAST=True) on a GPU (False: libdevice's precise sin / cos, for A/B)
 
 
 def fast_sincos(out: torch.Tensor) -> bool:
     """Whether a kernel writing `out` may use the approximate sine and cosine: fp16 outputs, on a GPU (the CPU
     interpreter has no inline PTX)."""
-    return FAST_SINCOS and out.dtype == torch.float16 and not interpreting()
+    return out.dtype == torch.float16 and not interpreting()
 
 
 def _split(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
@@ -152,10 +150,10 @@ def sine_epilogue(z: torch.Tensor, bias: torch.Tensor | None, omega: float, stor
     return y, (d if store_d else None)
 
 
-def _launch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool
-            ) -> tuple[torch.Tensor, torch.Tensor | None]:
+def _launch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool,
+            form: str | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The layer by the faster form for this shape (timed once per shape), or by `form` ("fused" | "split")."""
     precision = matmul_precision(x.device)
-    form = FORCE
     if form is None and (interpreting() or precision == "bf16"):
         form = "fused"  # bf16 operands exist in the fused kernel only
     if form is None:

@@ -21,8 +21,6 @@ from .dispatch import half_operands_enabled
 from .foreach import scale_
 from .linear import _launch, column_sum, half_mm
 
-ENABLED = True  # Siren takes the stack on the fused path; False restores the per-layer path (A/B benchmarks)
-
 
 def _plain(x: torch.Tensor, params: list[torch.Tensor | None], omegas: list[float | None]) -> torch.Tensor:
     """The stack in differentiable PyTorch ops (for a double backward)."""

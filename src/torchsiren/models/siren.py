@@ -8,8 +8,6 @@ from torch import nn
 
 from ..errors import check_positive
 from ..kernels.dispatch import check_implementation, use_fused
-from ..kernels import stack
-from ..kernels.linear import sine_linear
 
 
 class SineLayer(nn.Module):
@@ -38,6 +36,7 @@ class SineLayer(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if use_fused(self.implementation, x, self.linear.weight):
+            from ..kernels.linear import sine_linear
             return sine_linear(x, self.linear.weight, self.linear.bias, self.omega_0)
         return torch.sin(self.pre_activation(x))
 
@@ -59,21 +58,30 @@ class Siren(nn.Module):
     `first_omega_0` sets the bandwidth (30 for images on [-1, 1]; ~3000 for audio on [-1, 1]);
     `hidden_omega_0` keeps the hidden pre-activations at unit scale. With `outermost_linear` the last layer is
     linear (weights U(±√(6/n)/hidden_omega_0)), which lets the output take any value.
+    `final_activation` (e.g. nn.Sigmoid()) maps the output; `dropout` is applied after every sine layer while
+    training (both as in siren-pytorch). Either keeps the fused stack where it can, but derivatives then come by
+    autograd (see derivatives.evaluate).
     `implementation` ("auto" | "torch" | "fused") picks the sine layers' kernels; see SineLayer.
     """
 
     def __init__(self, in_features: int, out_features: int, hidden_features: int = 256, hidden_layers: int = 3,
                  first_omega_0: float = 30.0, hidden_omega_0: float = 30.0, outermost_linear: bool = True,
-                 implementation: str = "auto") -> None:
+                 implementation: str = "auto", final_activation: nn.Module | None = None,
+                 dropout: float = 0.0) -> None:
         super().__init__()
         check_positive("in_features", in_features, integer=True)
         check_positive("out_features", out_features, integer=True)
         check_positive("hidden_features", hidden_features, integer=True)
         if hidden_layers < 0:
             raise ValueError(f"hidden_layers must be >= 0, got {hidden_layers}")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
         self.in_features, self.out_features = in_features, out_features
-        layers: list[nn.Module] = [SineLayer(in_features, hidden_features, first_omega_0, is_first=True)]
-        layers += [SineLayer(hidden_features, hidden_features, hidden_omega_0) for _ in range(hidden_layers)]
+        sines = [SineLayer(in_features, hidden_features, first_omega_0, is_first=True)]
+        sines += [SineLayer(hidden_features, hidden_features, hidden_omega_0) for _ in range(hidden_layers)]
+        layers: list[nn.Module] = []
+        for sine in sines:
+            layers += [sine, nn.Dropout(dropout)] if dropout > 0 else [sine]
         if outermost_linear:
             last = nn.Linear(hidden_features, out_features)
             siren_uniform_(last.weight, hidden_omega_0, is_first=False)
@@ -81,6 +89,7 @@ class Siren(nn.Module):
         else:
             layers.append(SineLayer(hidden_features, out_features, hidden_omega_0))
         self.net = nn.Sequential(*layers)
+        self.final_activation = final_activation
         self.implementation = implementation
 
     @property
@@ -100,6 +109,10 @@ class Siren(nn.Module):
         kernels for these coords (kernels/stack.py, kernels/gradient.py), else None: another implementation, a
         layer with its own implementation, or hooks (which only the per-layer path calls)."""
         layers = list(self.net)
+        if any(isinstance(m, nn.Dropout) for m in layers):
+            if self.training:
+                return None
+            layers = [m for m in layers if not isinstance(m, nn.Dropout)]
         if not (use_fused(self.implementation, coords, layers[0].linear.weight)
                 and all(getattr(m, "implementation", self.implementation) == self.implementation for m in layers)
                 and not any(m._forward_hooks or m._forward_pre_hooks for m in self.net.modules())):
@@ -110,5 +123,17 @@ class Siren(nn.Module):
     def forward(self, coords: torch.Tensor) -> torch.Tensor:
         """coords: (..., in_features) -> (..., out_features). On the fused path the whole stack is one autograd
         Function (kernels/stack.py), whose backward chains the layers; see fused_layers."""
-        layers = self.fused_layers(coords) if stack.ENABLED else None
-        return self.net(coords) if layers is None else stack.sine_stack(coords, layers)
+        layers = self.fused_layers(coords)
+        if layers is None:
+            out = self.net(coords)
+        else:
+            from ..kernels.stack import sine_stack
+            out = sine_stack(coords, layers)
+        return out if self.final_activation is None else self.final_activation(out)
+
+    @property
+    def plain_output(self) -> bool:
+        """True when Φ is the layer stack itself: no final activation, no dropout while training. Only then may
+        derivatives skip autograd (forward mode, the fused gradient kernels)."""
+        dropout = self.training and any(isinstance(m, nn.Dropout) and m.p > 0 for m in self.net)
+        return self.final_activation is None and not dropout
