@@ -11,7 +11,6 @@ from torch import nn
 from .device import device_name
 from .models import ModelSpec, build_model
 from .problems import Problem
-from .report import plot_history, write_index
 from .training import RunDir, TrainConfig, TrainResult, train
 
 
@@ -37,6 +36,7 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
     model.eval()
     metrics: dict[str, Any] = {}
     if run is not None:
+        from .report import plot_history  # matplotlib, imported when a run folder is written
         metrics.update(problem.report(model, run.path))
         plot_history(result.history, run.file("progress.png"), metric=problem.headline or "loss")
     else:
@@ -48,6 +48,7 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
                     "finished": time.strftime("%Y-%m-%dT%H:%M:%S")})
     if run is not None:
         run.write_metrics(metrics)
+        from .report import write_index
         pictures = getattr(problem, "pictures", {}) | {"progress": "progress.png"}
         write_index(run.path, f"torchsiren {problem.task}", metrics, pictures, run.read_config())
     return model, metrics, result

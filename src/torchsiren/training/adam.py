@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 import torch
 
-from ..kernels.foreach import adam_step
 from ..kernels.dispatch import check_implementation, use_fused
 
 
@@ -61,6 +60,7 @@ class Adam(torch.optim.Adam):
                     state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
                 elif state["step"].device != p.device or state["step"].dtype != torch.float32:
                     state["step"] = state["step"].to(p.device, torch.float32)
+            from ..kernels.foreach import adam_step  # Triton, imported on first use
             states = [self.state[p] for p in params]
             beta1, beta2 = group["betas"]
             adam_step(params, [p.grad for p in params], [s["exp_avg"] for s in states],
