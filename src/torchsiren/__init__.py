@@ -12,7 +12,8 @@ from .errors import TorchSirenError, TrainingDiverged, TrainingInterrupted
 from .models import MLP, MODEL_NAMES, FourierFeatures, ModelSpec, PositionalEncoding, RBFLayer, SineLayer, Siren, \
     build_model
 from .problems import Batch, Constraint, ImageFitting, Problem, grid_sampler, uniform_sampler
-from .runner import run_experiment
+from .models import convert_state_dict
+from .runner import load_run, run_experiment
 from .training import RunDir, TrainConfig, TrainResult, train
 
 __version__ = "0.1.0"
@@ -21,5 +22,6 @@ __all__ = ["data", "derivatives", "metrics", "models", "problems", "training", "
            "evaluate", "forward_derivatives", "gradient", "hessian", "laplacian", "TorchSirenError",
            "TrainingDiverged", "TrainingInterrupted", "MLP", "MODEL_NAMES", "FourierFeatures", "ModelSpec",
            "PositionalEncoding", "RBFLayer", "SineLayer", "Siren", "build_model", "Batch", "Constraint",
-           "ImageFitting", "Problem", "grid_sampler", "uniform_sampler", "run_experiment", "RunDir",
+           "ImageFitting", "Problem", "grid_sampler", "uniform_sampler", "run_experiment", "load_run",
+           "convert_state_dict", "RunDir",
            "TrainConfig", "TrainResult", "train", "__version__"]

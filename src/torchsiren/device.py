@@ -13,7 +13,7 @@ def resolve_device(name: str = "auto") -> torch.device:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda"):
         if not torch.cuda.is_available():
-            raise TorchSirenError("--device cuda was asked for but no CUDA GPU is available; use --device cpu or auto")
+            raise TorchSirenError("device cuda was asked for but no CUDA GPU is available; use cpu or auto", "device")
         return torch.device(name)
     if name == "cpu":
         return torch.device("cpu")

@@ -2,7 +2,12 @@
 
 
 class TorchSirenError(Exception):
-    """A problem the user can fix (bad path, bad setting, bad data). The message says what and how."""
+    """A problem the user can fix (bad path, bad setting, bad data). The message says what and how, naming the
+    API's own arguments; `params` lists them, so the command line can say its flags instead."""
+
+    def __init__(self, message: str, *params: str) -> None:
+        super().__init__(message)
+        self.params = params
 
 
 class TrainingDiverged(TorchSirenError):
@@ -16,6 +21,6 @@ class TrainingInterrupted(TorchSirenError):
 def check_positive(name: str, value: float, *, integer: bool = False) -> None:
     """Raise a TorchSirenError unless `value` is a positive (integer) number."""
     if integer and int(value) != value:
-        raise TorchSirenError(f"{name} must be a whole number, got {value}")
+        raise TorchSirenError(f"{name} must be a whole number, got {value}", name)
     if not value > 0:  # also catches NaN
-        raise TorchSirenError(f"{name} must be > 0, got {value}")
+        raise TorchSirenError(f"{name} must be > 0, got {value}", name)

@@ -8,10 +8,14 @@ from typing import Any
 import torch
 from torch import nn
 
+from pathlib import Path
+
 from .device import device_name
+from .errors import TorchSirenError
 from .models import ModelSpec, build_model
 from .problems import Problem
-from .training import RunDir, TrainConfig, TrainResult, train
+from .training import RunDir, TrainConfig, TrainResult, load_model, train
+from .training.checkpoint import read_tensors
 
 
 def make_model(spec: ModelSpec, device: torch.device, seed: int) -> nn.Module:
@@ -52,3 +56,22 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
         pictures = getattr(problem, "pictures", {}) | {"progress": "progress.png"}
         write_index(run.path, f"torchsiren {problem.task}", metrics, pictures, run.read_config())
     return model, metrics, result
+
+
+def load_run(run_dir: str | Path, device: torch.device | str = "cpu") -> tuple[nn.Module, dict[str, Any]]:
+    """The model of a run folder (its final weights, else its last checkpoint), in eval mode on `device`, and the
+    run's config.json as a dict."""
+    run = RunDir.open(run_dir)
+    config = run.read_config()
+    if "model" not in config:
+        raise TorchSirenError(f"{run.path}/config.json names no model; is this a torchsiren run folder?")
+    model = build_model(ModelSpec.from_dict(config["model"])).to(device)
+    if run.model_file.exists():
+        load_model(model, run.model_file)
+    elif run.checkpoint_file.exists():
+        tensors, _ = read_tensors(run.checkpoint_file, device)
+        model.load_state_dict({k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")})
+    else:
+        raise TorchSirenError(f"{run.path} has no weights yet (no {run.model_file.name} or "
+                              f"{run.checkpoint_file.name})")
+    return model.eval(), config

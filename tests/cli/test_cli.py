@@ -88,6 +88,20 @@ def test_user_mistakes_get_one_line_and_nonzero_exit(tmp_path, capsys, args, mes
     assert len(lines) == 1 and message in lines[0], err
 
 
+def test_resume_keeps_the_run_own_options_and_applies_the_changeable_ones(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run_cli(capsys, "fit", "image", "--size", 16, "--steps", 4, "--out", out, *FAST)[0] == 0
+    code, _, err = run_cli(capsys, "fit", "image", "--resume", out, "--steps", 6, "--size", 24, "--quiet")
+    assert code != 0 and "trained with --size 16" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli(capsys, "fit", "image", "--resume", out, "--steps", 6, "--hidden-features", 64, "--quiet")
+    assert code != 0 and "--hidden-features 32" in err
+    code, _, err = run_cli(capsys, "fit", "image", "--resume", out, "--steps", 6, "--lr", 5e-4, "--grad-clip", 1,
+                           "--quiet")
+    assert code == 0, err
+    config = json.loads((out / "config.json").read_text())
+    assert config["train"]["lr"] == 5e-4 and config["train"]["grad_clip"] == 1 and config["train"]["steps"] == 6
+
+
 def test_checkpoint_that_does_not_match_the_config(tmp_path, capsys):
     out = tmp_path / "run"
     assert run_cli(capsys, "fit", "image", "--size", 16, "--steps", 4, "--out", out, *FAST)[0] == 0

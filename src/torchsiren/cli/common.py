@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 import json
 import sys
 
@@ -85,16 +86,43 @@ def add_resume_option(p: argparse.ArgumentParser) -> None:
                    help="continue the run in DIR (from its checkpoint) up to --steps in total")
 
 
-def stored_setting(args: argparse.Namespace, key: str):
-    """With --resume, the run's own value of a setting whose default derives from others (None otherwise)."""
-    if not getattr(args, "resume", None):
-        return None
+# Options a resumed run may change (applied and recorded in config.json); every other one is the run's own.
+CHANGEABLE = ("steps", "lr", "grad_clip", "schedule", "checkpoint_every", "log_every", "quiet", "resume", "device")
+_MODEL_KEYS = {"name": "model", "hidden_features": "hidden_features", "hidden_layers": "hidden_layers",
+               "first_omega_0": "first_omega", "hidden_omega_0": "hidden_omega", "implementation": "implementation"}
+
+
+def restore_options(args: argparse.Namespace, explicit: set[str]) -> None:
+    """With --resume DIR: every option not given on the command line takes the run's stored value, so `--resume
+    DIR` alone continues the run. A given option that the run cannot change (data, model, problem) and that
+    differs from the stored one is refused; the ones in CHANGEABLE are applied."""
     from ..training import RunDir
-    return RunDir.open(args.resume).read_config().get(key)
+    cfg = RunDir.open(args.resume).read_config()
+    stored = {dest: cfg["model"][key] for key, dest in _MODEL_KEYS.items() if key in cfg.get("model", {})}
+    stored |= dict(cfg.get("train", {}))
+    stored |= {("path" if key == "image" else key): value for key, value in cfg.items()
+               if key not in ("task", "model", "train")}
+    for dest, value in stored.items():
+        if not hasattr(args, dest):
+            continue
+        if dest not in explicit:
+            setattr(args, dest, value)
+        elif dest not in CHANGEABLE and _comparable(getattr(args, dest), dest) != _comparable(value, dest):
+            flag = args.flags.get(dest, dest)
+            raise TorchSirenError(f"{args.resume} was trained with {flag} {value}; it cannot change on resume (leave "
+                                  f"it out to keep the run's own, or start a new run)")
 
 
-def reopen_run(path: str, task: str, steps: int | None):
-    """The run folder to resume, its config.json and its training config with `steps` (if given) in total."""
+def _comparable(value, dest: str):
+    """A setting as config.json stores it (paths absolute)."""
+    if dest == "path" and value is not None:
+        return str(Path(value).resolve())
+    return json.loads(json.dumps(value))
+
+
+def reopen_run(path: str, task: str, config: TrainConfig):
+    """The run folder to resume and its config.json; `config` (the run's own, with the changes asked for) must
+    go beyond the checkpoint's step."""
     from ..training import RunDir
     from ..training.checkpoint import read_metadata
     run_dir = RunDir.open(path)
@@ -103,15 +131,11 @@ def reopen_run(path: str, task: str, steps: int | None):
         raise TorchSirenError(f"{run_dir.path} holds a {cfg.get('task')!r} run, not {task}")
     if not run_dir.checkpoint_file.exists():
         raise TorchSirenError(f"{run_dir.path} has no checkpoint to resume from ({run_dir.checkpoint_file.name})")
-    config = TrainConfig.from_dict(cfg["train"])
-    if steps is not None:
-        config.steps = steps
-    config.validate()
     done = int(read_metadata(run_dir.checkpoint_file).get("step", 0))
     if config.steps <= done:
         raise TorchSirenError(f"{run_dir.path} already has {done} steps; ask for more with --steps N (N > {done})")
     print(f"resuming {run_dir.path} from step {done} to {config.steps}")
-    return run_dir, cfg, config
+    return run_dir, cfg
 
 
 def continue_run(args: argparse.Namespace, run_dir, cfg: dict, config: TrainConfig, problem, spec: ModelSpec,
@@ -130,13 +154,13 @@ def execute(args: argparse.Namespace, problem, spec: ModelSpec, config: TrainCon
     A resumed run keeps its training options; its problem and model options must be the ones it was started with."""
     from ..runner import run_experiment
     from ..training import RunDir
-    if getattr(args, "resume", None):
-        run_dir, cfg, config = reopen_run(args.resume, problem.task, args.steps)
+    if getattr(args, "resume", None):  # restore_options has put the run's own options into args
+        run_dir, cfg = reopen_run(args.resume, problem.task, config)
         now = json.loads(json.dumps({"model": spec.to_dict(), **settings}))
         for key, value in now.items():
             if cfg.get(key) != value:
                 raise TorchSirenError(f"{run_dir.path} was started with {key} = {cfg.get(key)!r}, not {value!r}; "
-                                      "resume with the options the run was started with")
+                                      "start a new run for other settings")
         return continue_run(args, run_dir, cfg, config, problem, spec, device)
     run_dir = RunDir.create(args.out, problem.task)
     print(f"{what} with {spec.name} on {device} for {config.steps} steps -> {run_dir.path}")

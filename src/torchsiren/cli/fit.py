@@ -8,10 +8,9 @@ import torch
 
 from ..data import cameraman, load_image, resize_longer_side
 from ..device import resolve_device
-from ..models import ModelSpec
 from ..problems import ImageFitting
-from .common import add_model_options, add_resume_option, add_train_options, continue_run, execute, is_gpu, \
-    model_spec_from_args, positive_int, reopen_run, train_config_from_args
+from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, model_spec_from_args, \
+    positive_int, train_config_from_args
 
 # Defaults that keep the CPU demo under 3 minutes on 2 cores (≈38 dB) and fit the paper's 512² on a GPU.
 CPU_SIZE, CPU_STEPS = 128, 300
@@ -44,8 +43,6 @@ def image_problem(settings: dict, device: torch.device) -> ImageFitting:
 
 def run(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
-    if args.resume:
-        return resume(args, device)
     positive_int("--size", args.size)
     positive_int("--batch-size", args.batch_size)
     size = args.size or (GPU_SIZE if is_gpu(device) else CPU_SIZE)
@@ -58,9 +55,3 @@ def run(args: argparse.Namespace) -> int:
     what = f"fitting {settings['image'] or 'cameraman'} at {problem.shape[1]}x{problem.shape[0]}"
     return execute(args, problem, spec, config, device, settings, what)
 
-
-def resume(args: argparse.Namespace, device: torch.device) -> int:
-    """fit-image rebuilds its problem from config.json, so `--resume DIR` alone is enough."""
-    run_dir, cfg, config = reopen_run(args.resume, "fit-image", args.steps)
-    spec = ModelSpec.from_dict(cfg["model"])
-    return continue_run(args, run_dir, cfg, config, image_problem(cfg, device), spec, device)

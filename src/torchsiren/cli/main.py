@@ -1,31 +1,64 @@
 """`torchsiren` command line: one module per command; user mistakes become one line on stderr and exit 2."""
 from __future__ import annotations
 
+import argparse
+import re
 import sys
 
 from ..errors import TorchSirenError, TrainingInterrupted
-from . import bench, compare, fit, pde, poisson, render
-from .common import Parser
+from . import bench, compare, convert, fit, pde, poisson, render
+from .common import Parser, restore_options
 
 
 def build_parser() -> Parser:
     parser = Parser(prog="torchsiren", description="Sine-activated implicit neural representations (SIREN).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for module in (fit, render, compare, poisson, pde, bench):
+    for module in (fit, render, compare, poisson, pde, bench, convert):
         module.add_parser(sub)
+    _name_flags(parser)
     return parser
 
 
+def _name_flags(parser: argparse.ArgumentParser) -> None:
+    """Give every (sub)command a `flags` default: the library's argument names as the user wrote them."""
+    flags = {a.dest: a.option_strings[-1] if a.option_strings else a.dest.upper() for a in parser._actions}
+    parser.set_defaults(flags=flags)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _name_flags(child)
+
+
+def _given(argv: list[str], args: argparse.Namespace) -> set[str]:
+    """The options (dests) written on the command line, positionals included when they have a value."""
+    dest_of = {flag: dest for dest, flag in args.flags.items()}
+    given = {dest_of[token.split("=")[0]] for token in argv if token.split("=")[0] in dest_of}
+    return given | {dest for dest, flag in args.flags.items()
+                    if flag == dest.upper() and getattr(args, dest, None) is not None}
+
+
+def in_flags(exc: TorchSirenError, flags: dict[str, str]) -> str:
+    """The error's message with the library's argument names (exc.params) said as this command's flags."""
+    message = str(exc)
+    for param in getattr(exc, "params", ()):
+        if param in flags:
+            message = re.sub(rf"(?<![\w-]){re.escape(param)}\b", flags[param], message)
+    return message
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "resume", None):
+            restore_options(args, _given(argv, args))
         return args.handler(args)
     except TrainingInterrupted as exc:
-        sys.stderr.write(f"torchsiren: {exc}\n")
+        sys.stderr.write(f"torchsiren: {in_flags(exc, args.flags)}\n")
         return 130
     except TorchSirenError as exc:
-        sys.stderr.write(f"torchsiren: error: {exc}\n")
+        sys.stderr.write(f"torchsiren: error: {in_flags(exc, args.flags)}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("torchsiren: interrupted\n")

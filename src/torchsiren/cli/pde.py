@@ -9,7 +9,7 @@ from ..problems.helmholtz import VELOCITIES, Helmholtz
 from ..problems.inverse_helmholtz import InverseHelmholtz
 from ..problems.wave import WaveEquation
 from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, \
-    model_spec_from_args, positive_int, stored_setting, train_config_from_args
+    model_spec_from_args, positive_int, train_config_from_args
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -72,8 +72,6 @@ def run_helmholtz(args: argparse.Namespace) -> int:
     positive_int("--points", args.points)
     positive_int("--source-points", args.source_points)
     points = args.points or (230 ** 2 if is_gpu(device) else 64 ** 2)
-    if args.flux_weight is None:
-        args.flux_weight = 1.0 if args.velocity == "uniform" else 0.0
     source = _point("--source", args.source) if args.source else ((0.0, 0.0) if args.velocity == "uniform"
                                                                   else (-0.35, 0.0))
     problem = Helmholtz(args.wavenumber, args.velocity, args.inclusion_velocity, args.pml_width, points=points,
@@ -83,12 +81,14 @@ def run_helmholtz(args: argparse.Namespace) -> int:
     spec = model_spec_from_args(args, 2, 2)
     settings = {"wavenumber": args.wavenumber, "velocity": args.velocity, "pml_width": args.pml_width,
                 "inclusion_velocity": args.inclusion_velocity, "points": points, "source_points": args.source_points,
-                "norm": args.norm, "flux_weight": args.flux_weight,
+                "norm": args.norm, "flux_weight": problem.flux_weight,
                 "flux_radius": getattr(problem, "flux_radius", None), "source": list(source)}
     return execute(args, problem, spec, config, device, settings, f"Helmholtz (k = {args.wavenumber}, {args.velocity})")
 
 
-def _point(name: str, text: str) -> tuple[float, float]:
+def _point(name: str, text: str | list) -> tuple[float, float]:
+    if isinstance(text, (list, tuple)):  # as config.json stores it (a resumed run)
+        text = ",".join(map(str, text))
     try:
         x, y = (float(v) for v in text.split(","))
     except ValueError:
@@ -119,8 +119,7 @@ def run_wave(args: argparse.Namespace) -> int:
         raise TorchSirenError(f"--pretrain-steps must be >= 0, got {args.pretrain_steps}")
     points = args.points or (230 ** 2 if is_gpu(device) else 48 ** 2)
     config = train_config_from_args(args, 10_000 if is_gpu(device) else 200)
-    curriculum = (args.curriculum_steps or stored_setting(args, "curriculum_steps")  # a resumed run keeps its own
-                  or max(1, config.steps - args.pretrain_steps))
+    curriculum = args.curriculum_steps or max(1, config.steps - args.pretrain_steps)
     positive_int("--curriculum-steps", curriculum)
     problem = WaveEquation(args.velocity, t_max=args.t_max, points=points, curriculum_steps=curriculum,
                            pretrain_steps=args.pretrain_steps, device=device)

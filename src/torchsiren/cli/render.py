@@ -11,8 +11,8 @@ from ..data import save_image
 from ..data.grid import grid_chunks
 from ..device import resolve_device
 from ..errors import TorchSirenError
-from ..models import ModelSpec, build_model
-from ..training import RunDir, load_model
+from ..runner import load_run
+from ..training import RunDir
 from .common import positive_int
 
 RENDER_CHUNK = 1 << 16
@@ -49,9 +49,7 @@ def run(args: argparse.Namespace) -> int:
         raise TorchSirenError(f"{run_dir.path} holds a {cfg.get('task')!r} run; render works on fit-image runs")
     if not run_dir.model_file.exists():
         raise TorchSirenError(f"{run_dir.path} has no {run_dir.model_file.name} yet; finish or resume the run first")
-    model = build_model(ModelSpec.from_dict(cfg["model"])).to(device)
-    load_model(model, run_dir.model_file)
-    model.eval()
+    model, _ = load_run(run_dir.path, device)
     h, w = cfg.get("shape", [cfg["size"], cfg["size"]])
     scale = args.size / max(h, w)
     shape = (max(1, round(h * scale)), max(1, round(w * scale)))

@@ -28,6 +28,8 @@ def ring(n: int, radius: float, phase: float = 0.0) -> np.ndarray:
     return radius * np.stack([np.cos(angles), np.sin(angles)], -1)
 
 
+MAX_SOURCES = 64  # each is one finite-difference solve of the data and two network outputs
+
 class InverseHelmholtz(Problem):
     task = "helmholtz-inverse"
     headline = "slowness_rel_l2"
@@ -37,9 +39,13 @@ class InverseHelmholtz(Problem):
                  data_weight: float = 1e3, fd_nodes: int = 255, eval_size: int = 128, medium_warmup: int = 0,
                  device: torch.device | str = "cpu") -> None:
         if sources < 1 or receivers < 1:
-            raise TorchSirenError(f"--sources and --receivers must be >= 1, got {sources} and {receivers}")
+            raise TorchSirenError(f"sources and receivers must be >= 1, got {sources} and {receivers}", "sources",
+                                  "receivers")
+        if sources > MAX_SOURCES:
+            raise TorchSirenError(f"sources {sources}: each source is a finite-difference solve and two more network "
+                                  f"outputs; use sources <= {MAX_SOURCES}", "sources")
         if medium_warmup < 0:
-            raise TorchSirenError(f"--medium-warmup must be >= 0, got {medium_warmup}")
+            raise TorchSirenError(f"medium_warmup must be >= 0, got {medium_warmup}", "medium_warmup")
         inner = 1 - pml_width
         self.sources, self.receivers = ring(sources, 0.8 * inner), ring(receivers, 0.9 * inner, math.pi / receivers)
         self.forward = [Helmholtz(wavenumber, velocity, inclusion_velocity, pml_width, points=points,

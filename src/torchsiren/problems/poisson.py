@@ -94,9 +94,9 @@ class PoissonReconstruction(_GradientDomain):
     def __init__(self, image: np.ndarray, source: str = "gradient", batch_size: int | None = None,
                  device: torch.device | str = "cpu", target_scale: float | None = None) -> None:
         if source not in SOURCES:
-            raise TorchSirenError(f"--from must be one of {', '.join(SOURCES)}, got {source!r}")
+            raise TorchSirenError(f"source must be one of {', '.join(SOURCES)}, got {source!r}", "source")
         if target_scale is not None and not target_scale > 0:
-            raise TorchSirenError(f"--target-scale must be > 0, got {target_scale}")
+            raise TorchSirenError(f"target_scale must be > 0, got {target_scale}", "target_scale")
         self.source, self.target_scale = source, target_scale
         self._setup(image, device)
         if source == "gradient":
@@ -145,9 +145,10 @@ def box_mask(shape: tuple[int, int], box: tuple[float, float, float, float]) -> 
     """A boolean (H, W) mask of the box (top, left, bottom, right), given as fractions of the image in [0, 1]."""
     top, left, bottom, right = box
     if not all(0.0 <= v <= 1.0 for v in box):
-        raise TorchSirenError(f"--box {','.join(map(str, box))} lies outside the background; use fractions in [0, 1]")
+        raise TorchSirenError(f"box {','.join(map(str, box))} lies outside the background; use fractions in [0, 1]",
+                              "box")
     if not (top < bottom and left < right):
-        raise TorchSirenError("--box needs top < bottom and left < right (fractions of the image)")
+        raise TorchSirenError("box needs top < bottom and left < right (fractions of the image)", "box")
     h, w = shape
     mask = np.zeros(shape, bool)
     mask[int(round(top * h)):int(round(bottom * h)), int(round(left * w)):int(round(right * w))] = True
@@ -172,7 +173,7 @@ class PoissonEditing(_GradientDomain):
         if not mask.any():
             raise TorchSirenError("the mask selects no pixel; mark the foreground region with non-zero values")
         if not 0.0 <= mix <= 1.0:
-            raise TorchSirenError(f"--mix must lie in [0, 1], got {mix}")
+            raise TorchSirenError(f"mix must lie in [0, 1], got {mix}", "mix")
         channels = max(background.shape[2], foreground.shape[2])
         bg, fg = (np.broadcast_to(im, im.shape[:2] + (channels,)) for im in (background, foreground))
         self.mask, self.background, self.foreground = mask, bg, fg

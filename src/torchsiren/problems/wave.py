@@ -13,6 +13,7 @@ from torch import nn
 from ..errors import TorchSirenError
 from .constraint import Batch, Constraint, Problem
 
+MAX_REFERENCE_UPDATES = 4e9  # the finite-difference reference: about a minute on one CPU core
 FRAME_TIMES = (0.0, 0.05, 0.1, 0.15, 0.25)
 
 
@@ -65,10 +66,16 @@ class WaveEquation(Problem):
     def __init__(self, velocity: float = 1.0, sigma: float = 5e-4, t_max: float = 0.4, points: int = 230 ** 2,
                  initial_points: int = 1000, curriculum_steps: int = 100_000, pretrain_steps: int = 0,
                  eval_size: int = 128, device: torch.device | str = "cpu") -> None:
-        if not velocity > 0:
-            raise TorchSirenError(f"--velocity must be > 0, got {velocity}")
-        if not t_max > 0:
-            raise TorchSirenError(f"--t-max must be > 0, got {t_max}")
+        if not 0 < velocity < math.inf:
+            raise TorchSirenError(f"velocity must be a finite number > 0, got {velocity}", "velocity")
+        if not 0 < t_max < math.inf:
+            raise TorchSirenError(f"t_max must be a finite number > 0, got {t_max}", "t_max")
+        fine = 4 * (eval_size - 1) + 1  # the finite-difference reference's grid (see reference)
+        updates = max(FRAME_TIMES) * velocity / (0.25 * 2 / (fine - 1)) * fine ** 2
+        if updates > MAX_REFERENCE_UPDATES:
+            most = velocity * MAX_REFERENCE_UPDATES / updates
+            raise TorchSirenError(f"velocity {velocity:g} needs {updates:.1e} grid updates for its finite-difference "
+                                  f"reference (hours); use velocity <= {most:.3g}", "velocity")
         self.c, self.sigma, self.t_max, self.eval_size = float(velocity), float(sigma), float(t_max), eval_size
         self.device = torch.device(device)
         self.curriculum_steps, self.pretrain_steps = max(1, curriculum_steps), pretrain_steps

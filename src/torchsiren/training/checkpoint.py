@@ -20,10 +20,20 @@ from ..errors import TorchSirenError
 MODEL_FILE, CHECKPOINT_FILE = "model.safetensors", "checkpoint.safetensors"
 
 
+def temp_beside(path: Path) -> tuple[int, str]:
+    """A new temp file beside `path` (for an atomic replace), with the mode a plain open() would give it: mkstemp
+    makes it 0600, which os.replace would carry to the final file (colleagues could not read a shared run)."""
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    return fd, tmp
+
+
 def atomic_save(tensors: dict[str, torch.Tensor], path: Path, metadata: dict[str, str] | None = None) -> None:
     """save_file into a temp file beside `path`, fsync, then os.replace: a crash leaves the old file intact."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    fd, tmp = temp_beside(path)
     os.close(fd)
     try:
         save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, tmp, metadata=metadata)

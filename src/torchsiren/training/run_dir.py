@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
 from ..errors import TorchSirenError
-from .checkpoint import CHECKPOINT_FILE, MODEL_FILE
+from .checkpoint import CHECKPOINT_FILE, MODEL_FILE, temp_beside
 
 
 def write_json(path: Path, data: dict) -> None:
     """JSON written atomically (temp file + rename)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    fd, tmp = temp_beside(path)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2, sort_keys=False, default=_jsonable)
         fh.write("\n")
@@ -45,9 +44,10 @@ class RunDir:
                 path = Path(f"{path}-{n}")
         path = Path(path)
         if path.exists() and not path.is_dir():
-            raise TorchSirenError(f"--out {path} is a file; give a folder")
+            raise TorchSirenError(f"out {path} is a file; give a folder", "out")
         if (path / "config.json").exists():
-            raise TorchSirenError(f"{path} already holds a run; continue it with --resume {path} or choose another --out")
+            raise TorchSirenError(f"{path} already holds a run; continue it with resume {path} or choose another out",
+                                  "resume", "out")
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -98,7 +98,7 @@ class RunDir:
         """Rewrite metrics.jsonl (on resume, to drop rows logged after the checkpoint)."""
         text = "".join(json.dumps(r) + "\n" for r in rows)
         path = self.file("metrics.jsonl")
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=self.path)
+        fd, tmp = temp_beside(path)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
