@@ -1,6 +1,8 @@
 """Choosing the device: auto = CUDA when present, else CPU. Nothing in torchsiren hard-codes .cuda()."""
 from __future__ import annotations
 
+import os
+
 import torch
 
 from .errors import TorchSirenError
@@ -25,3 +27,22 @@ def device_name(device: torch.device) -> str:
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     return f"cpu ({torch.get_num_threads()} threads)"
+
+
+def free_memory(device: torch.device) -> int | None:
+    """Bytes free for new tensors on `device` (None where the system does not say)."""
+    if device.type == "cuda":
+        return torch.cuda.mem_get_info(device)[0]
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # not Linux
+        return None
+
+
+def check_memory(needed: float, device: torch.device, what: str, fix: str) -> None:
+    """Refuse, before any work, what would run `device` out of memory: one line saying what it would need."""
+    free = free_memory(device)
+    if free is not None and needed > free:
+        where = "GPU" if device.type == "cuda" else "RAM"
+        raise TorchSirenError(f"{what} needs about {needed / 2 ** 30:.1f} GiB, more than the {free / 2 ** 30:.1f} GiB "
+                              f"of free {where}; {fix}")

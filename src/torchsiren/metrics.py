@@ -18,8 +18,9 @@ def psnr_from_mse(mse: float, data_range: float = 1.0) -> float:
     return float(10 * np.log10(data_range ** 2 / max(mse, 1e-20)))
 
 
-def ssim(prediction: np.ndarray, target: np.ndarray, data_range: float = 1.0) -> float:
-    """Structural similarity of (H, W[, C]) images (skimage.metrics.structural_similarity)."""
+def ssim(prediction: np.ndarray, target: np.ndarray, data_range: float = 1.0) -> float | None:
+    """Structural similarity of (H, W[, C]) images (skimage.metrics.structural_similarity); None for an image
+    narrower than 3 pixels, too small for a structural comparison."""
     from skimage.metrics import structural_similarity
     p, t = np.asarray(prediction, np.float64), np.asarray(target, np.float64)
     if p.ndim == 3 and p.shape[2] == 1:
@@ -28,5 +29,5 @@ def ssim(prediction: np.ndarray, target: np.ndarray, data_range: float = 1.0) ->
     m = min(p.shape[:2])
     win = 7 if m >= 7 else (m if m % 2 else m - 1)
     if win < 3:
-        return float("nan")  # too small for a structural comparison
+        return None
     return float(structural_similarity(t, p, data_range=data_range, channel_axis=channel_axis, win_size=win))

@@ -65,7 +65,7 @@ def test_short_training_lowers_the_residual_and_reports():
 
 
 @pytest.mark.parametrize("kwargs,match", [({"wavenumber": 0}, "wavenumber"), ({"inclusion_velocity": -1}, "velocity"),
-                                          ({"pml_width": 1.0}, "PML width"), ({"velocity": "marble"}, "velocity"),
+                                          ({"pml_width": 1.0}, "pml_width"), ({"velocity": "marble"}, "velocity"),
                                           ({"norm": "l3"}, "norm")])
 def test_bad_settings(kwargs, match):
     with pytest.raises(TorchSirenError, match=match):
@@ -132,7 +132,7 @@ def test_medium_warmup_keeps_the_medium_out_of_the_equation():
         return medium_row.grad[-1].abs().sum().item()
 
     assert medium_grad(0) == 0 and medium_grad(5) > 0
-    with pytest.raises(TorchSirenError, match="medium-warmup"):
+    with pytest.raises(TorchSirenError, match="medium_warmup"):
         InverseHelmholtz(medium_warmup=-1, fd_nodes=31)
 
 
@@ -186,13 +186,19 @@ def test_flux_constraint_joins_the_loss_and_checks_its_radius():
     model = Siren(2, 2, hidden_features=16, hidden_layers=1)
     loss = problem.constraints[1].loss(model, 0, torch.Generator().manual_seed(0))
     assert loss.item() > 0 and loss.requires_grad
-    with pytest.raises(TorchSirenError, match="flux-radius"):
+    with pytest.raises(TorchSirenError, match="flux_radius"):
         Helmholtz(flux_weight=1.0, flux_radius=0.6)
-    with pytest.raises(TorchSirenError, match="flux-radius"):
+    with pytest.raises(TorchSirenError, match="flux_radius"):
         Helmholtz(flux_weight=1.0, flux_radius=0.01)
-    with pytest.raises(TorchSirenError, match="flux-radius"):
+    with pytest.raises(TorchSirenError, match="flux_radius"):
         Helmholtz(flux_weight=1.0, velocity="circle", flux_radius=0.2)  # the inclusion ends at 0.1
     with pytest.raises(TorchSirenError, match="cannot apply"):
         Helmholtz(flux_weight=1.0, velocity="square", center=(-0.32, 0.0))  # the square is 0.02 away
-    with pytest.raises(TorchSirenError, match="flux-weight"):
+    with pytest.raises(TorchSirenError, match="flux_weight"):
         Helmholtz(flux_weight=-1.0)
+
+
+def test_the_api_and_the_cli_share_one_default_the_source_constraint_where_it_applies():
+    assert Helmholtz(points=64).flux_weight == 1.0 and len(Helmholtz(points=64).constraints) == 2
+    assert Helmholtz(points=64, velocity="square", center=(-0.35, 0.0)).flux_weight == 0.0  # the medium changes
+    assert Helmholtz(points=64, flux_weight=0.0).flux_weight == 0.0

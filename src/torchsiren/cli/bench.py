@@ -11,7 +11,7 @@ from ..device import DEVICES, device_name, resolve_device
 from ..errors import TorchSirenError
 from ..kernels.dispatch import PRECISIONS
 from ..training import write_json
-from .common import positive_int
+from .common import output_file, positive_int
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -38,9 +38,7 @@ def run(args: argparse.Namespace) -> int:
         raise TorchSirenError(f"unknown workload(s) {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
     positive_int("--steps", args.steps)
     positive_int("--repeats", args.repeats)
-    out = Path(args.out)
-    if not out.parent.exists():
-        raise TorchSirenError(f"folder {out.parent} does not exist; create it or choose another --out")
+    out = output_file(args.out, "--out", (".json",))
     device = resolve_device(args.device)
     steps = args.steps or (50 if args.quick else 2000)
     precision = args.precision or ("tf32" if device.type == "cuda" else "fp32")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 import json
 import sys
@@ -70,6 +71,20 @@ def train_config_from_args(args: argparse.Namespace, default_steps: int) -> Trai
                        schedule=args.schedule, grad_clip=args.grad_clip, log_every=args.log_every,
                        checkpoint_every=args.checkpoint_every, seed=args.seed, precision=args.precision,
                        cuda_graph=args.cuda_graph, compile=args.compile).validate()
+
+
+def output_file(path: str, flag: str, suffixes: tuple[str, ...]) -> Path:
+    """A file the command will write: checked before any work, so a long run never ends on a bad path."""
+    out = Path(path)
+    if out.is_dir():
+        raise TorchSirenError(f"{flag} {out} is a folder; give a file name ending in {' or '.join(suffixes)}")
+    if out.suffix.lower() not in suffixes:
+        raise TorchSirenError(f"{flag} {out} must end in {' or '.join(suffixes)}")
+    if not out.parent.is_dir():
+        raise TorchSirenError(f"{flag}: folder {out.parent} does not exist; create it or choose another path")
+    if not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise TorchSirenError(f"{flag} {out} cannot be written (permission denied)")
+    return out
 
 
 def positive_int(name: str, value: int | None) -> None:

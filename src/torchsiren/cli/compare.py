@@ -66,6 +66,9 @@ def run_poisson(args: argparse.Namespace) -> int:
 def compare(args: argparse.Namespace, problem, settings: dict, config, device, name: str) -> int:
     """Train each of --models on one problem with one budget; write results.json/.md and the panel."""
     models = [m.strip() for m in args.models.split(",") if m.strip()]
+    twice = sorted({m for m in models if models.count(m) > 1})
+    if twice:
+        raise TorchSirenError(f"--models names {', '.join(twice)} twice; each model trains once")
     unknown = [m for m in models if m not in MODEL_NAMES]
     if unknown or not models:
         raise TorchSirenError(f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODEL_NAMES)}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 
 from ..data import cameraman, load_image, resize_longer_side
-from ..device import resolve_device
+from ..device import check_memory, resolve_device
 from ..problems import ImageFitting
 from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, model_spec_from_args, \
     positive_int, train_config_from_args
@@ -46,6 +46,11 @@ def run(args: argparse.Namespace) -> int:
     positive_int("--size", args.size)
     positive_int("--batch-size", args.batch_size)
     size = args.size or (GPU_SIZE if is_gpu(device) else CPU_SIZE)
+    pixels = size * size  # at most: the longer side is `size`
+    per_pixel = 4 * (3 * 4 + 3 * args.hidden_features * (args.hidden_layers + 2))  # image, coords; activations
+    batch = min(args.batch_size or pixels, pixels)  # and their gradients for the pixels of one step
+    check_memory(pixels * 4 * 16 + batch * per_pixel, device, f"fitting at --size {size}",
+                 "use a smaller --size, or --batch-size for random pixel subsets")
     settings = {"image": str(Path(args.path).resolve()) if args.path else None, "size": size,
                 "batch_size": args.batch_size}
     problem = image_problem(settings, device)

@@ -6,11 +6,11 @@ import re
 import sys
 
 from ..errors import TorchSirenError, TrainingInterrupted
-from . import bench, compare, convert, fit, pde, poisson, render
-from .common import Parser, restore_options
 
 
-def build_parser() -> Parser:
+def build_parser() -> argparse.ArgumentParser:
+    from . import bench, compare, convert, fit, pde, poisson, render
+    from .common import Parser
     parser = Parser(prog="torchsiren", description="Sine-activated implicit neural representations (SIREN).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
@@ -49,9 +49,14 @@ def in_flags(exc: TorchSirenError, flags: dict[str, str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
-    args = build_parser().parse_args(argv)
+    try:  # importing torch takes a second or two: Ctrl-C there is an interruption too, not a traceback
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("torchsiren: interrupted\n")
+        return 130
     try:
         if getattr(args, "resume", None):
+            from .common import restore_options
             restore_options(args, _given(argv, args))
         return args.handler(args)
     except TrainingInterrupted as exc:

@@ -104,6 +104,9 @@ def run_inverse(args: argparse.Namespace) -> int:
                                args.pml_width, points=points, fd_nodes=255 if is_gpu(device) else 127,
                                medium_warmup=args.medium_warmup, device=device)
     config = train_config_from_args(args, 10_000 if is_gpu(device) else 200)
+    if args.medium_warmup >= config.steps:
+        raise TorchSirenError(f"--medium-warmup {args.medium_warmup} leaves the medium no step to move in "
+                              f"{config.steps} steps; use fewer warm-up steps or more --steps")
     spec = model_spec_from_args(args, 2, problem.out_features)
     settings = {"wavenumber": args.wavenumber, "velocity": args.velocity, "sources": args.sources,
                 "receivers": args.receivers, "inclusion_velocity": args.inclusion_velocity, "points": points,

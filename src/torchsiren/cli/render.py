@@ -13,7 +13,8 @@ from ..device import resolve_device
 from ..errors import TorchSirenError
 from ..runner import load_run
 from ..training import RunDir
-from .common import positive_int
+from ..data.image import IMAGE_SUFFIXES
+from .common import output_file, positive_int
 
 RENDER_CHUNK = 1 << 16
 
@@ -42,6 +43,8 @@ def render(model: torch.nn.Module, shape: tuple[int, int], device: torch.device,
 
 def run(args: argparse.Namespace) -> int:
     positive_int("--size", args.size)
+    if args.out:
+        output_file(args.out, "--out", IMAGE_SUFFIXES)
     device = resolve_device(args.device)
     run_dir = RunDir.open(args.run)
     cfg = run_dir.read_config()
@@ -53,7 +56,10 @@ def run(args: argparse.Namespace) -> int:
     h, w = cfg.get("shape", [cfg["size"], cfg["size"]])
     scale = args.size / max(h, w)
     shape = (max(1, round(h * scale)), max(1, round(w * scale)))
-    out = Path(args.out) if args.out else run_dir.file(f"render-{args.size}.png")
-    save_image(out, render(model, shape, device))
+    out = output_file(args.out, "--out", IMAGE_SUFFIXES) if args.out else run_dir.file(f"render-{args.size}.png")
+    try:
+        save_image(out, render(model, shape, device))
+    except OSError as exc:
+        raise TorchSirenError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {out} ({shape[1]}x{shape[0]})")
     return 0

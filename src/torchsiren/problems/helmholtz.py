@@ -57,8 +57,8 @@ class Helmholtz(Problem):
         if not 0 <= pml_width < 1:
             raise TorchSirenError(f"pml_width {pml_width} leaves no domain inside [-1, 1]; use 0 <= pml_width < 1",
                                   "pml_width")
-        if flux_weight is None:  # the source constraint where it applies: a uniform medium (6-9% error, not 29%)
-            flux_weight = 1.0 if velocity == "uniform" else 0.0
+        auto_flux = flux_weight is None  # the source constraint where it applies (6-9% error, not 29%)
+        flux_weight = 1.0 if auto_flux and velocity == "uniform" else (flux_weight or 0.0)
         if not 0 <= flux_weight < math.inf:
             raise TorchSirenError(f"flux_weight must be a finite number >= 0, got {flux_weight}", "flux_weight")
         self.flux_weight = float(flux_weight)
@@ -70,9 +70,11 @@ class Helmholtz(Problem):
         self.center = torch.tensor(center, dtype=torch.float32)  # on the CPU, for NumPy; _center() on the device
         self._center_on = {self.device: self.center.to(self.device)}  # no host copy inside a step (CUDA graphs)
         self.source_k = self.k * math.sqrt(float(self.squared_slowness(self.center[None])[0]))  # medium there
+        limit = min(1 - pml_width - max(abs(c) for c in center), self.uniform_radius())
+        low = 5e2 * sigma
+        if auto_flux and (limit < low or (flux_radius is None and min(0.45, limit) < low)):
+            flux_weight = self.flux_weight = 0.0  # no room around the source for the constraint's circles
         if flux_weight > 0:
-            limit = min(1 - pml_width - max(abs(c) for c in center), self.uniform_radius())
-            low = 5e2 * sigma
             if limit < low:
                 raise TorchSirenError(f"the medium changes {self.uniform_radius():.3g} from the source, closer than "
                                       f"the source disc ({low:g}): the source constraint cannot apply; use "

@@ -24,10 +24,14 @@ def temp_beside(path: Path) -> tuple[int, str]:
     """A new temp file beside `path` (for an atomic replace), with the mode a plain open() would give it: mkstemp
     makes it 0600, which os.replace would carry to the final file (colleagues could not read a shared run)."""
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, _user_mode())
+    return fd, tmp
+
+
+def _user_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    return fd, tmp
+    return 0o666 & ~umask
 
 
 def atomic_save(tensors: dict[str, torch.Tensor], path: Path, metadata: dict[str, str] | None = None) -> None:
@@ -37,6 +41,7 @@ def atomic_save(tensors: dict[str, torch.Tensor], path: Path, metadata: dict[str
     os.close(fd)
     try:
         save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, tmp, metadata=metadata)
+        os.chmod(tmp, _user_mode())  # safetensors writes the file anew
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)

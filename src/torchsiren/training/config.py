@@ -9,6 +9,7 @@ from ..kernels.dispatch import PRECISIONS as OPERAND_PRECISIONS
 
 PRECISIONS = (*OPERAND_PRECISIONS, "bf16")  # bf16: autocast (the trainer only)
 COMPILE = ("auto", "on", "off")
+MAX_LR = 10.0  # Adam moves each weight by about lr per step: far beyond any SIREN's weights
 SCHEDULES = ("constant", "cosine", "step")
 
 
@@ -27,13 +28,17 @@ class TrainConfig:
 
     def validate(self) -> "TrainConfig":
         check_positive("steps", self.steps, integer=True)
-        check_positive("learning rate", self.lr)
-        check_positive("log interval", self.log_every, integer=True)
-        check_positive("checkpoint interval", self.checkpoint_every, integer=True)
-        if self.grad_clip is not None:
-            check_positive("gradient clip", self.grad_clip)
+        if not 0 < self.lr <= MAX_LR:  # also NaN and inf
+            raise TorchSirenError(f"lr must be a number in (0, {MAX_LR:g}], got {self.lr}", "lr")
+        if not (isinstance(self.seed, int) and 0 <= self.seed < 2 ** 63):
+            raise TorchSirenError(f"seed must be a whole number in [0, 2^63), got {self.seed}", "seed")
+        check_positive("log_every", self.log_every, integer=True)
+        check_positive("checkpoint_every", self.checkpoint_every, integer=True)
+        if self.grad_clip is not None and not 0 < self.grad_clip < math.inf:
+            raise TorchSirenError(f"grad_clip must be a finite number > 0, got {self.grad_clip}", "grad_clip")
         if self.precision not in PRECISIONS:
-            raise TorchSirenError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
+            raise TorchSirenError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}",
+                                  "precision")
         if self.compile not in COMPILE:
             raise TorchSirenError(f"compile must be one of {', '.join(COMPILE)}, got {self.compile!r}")
         if self.schedule not in SCHEDULES:

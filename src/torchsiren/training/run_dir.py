@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from pathlib import Path
@@ -15,9 +16,20 @@ def write_json(path: Path, data: dict) -> None:
     path = Path(path)
     fd, tmp = temp_beside(path)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=False, default=_jsonable)
+        json.dump(_finite(data), fh, indent=2, sort_keys=False, default=_jsonable, allow_nan=False)
         fh.write("\n")
     os.replace(tmp, path)
+
+
+def _finite(value):
+    """NaN and ±inf as null: JSON has no such numbers (Python would write NaN, which other readers reject)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _jsonable(value):
@@ -42,9 +54,13 @@ class RunDir:
             while path.exists():
                 n += 1
                 path = Path(f"{path}-{n}")
+        if str(path).strip() == "":
+            raise TorchSirenError("out is empty; give a folder for the run", "out")
         path = Path(path)
         if path.exists() and not path.is_dir():
             raise TorchSirenError(f"out {path} is a file; give a folder", "out")
+        if (path / "config.json").exists() and not (path / CHECKPOINT_FILE).exists() and not (path / MODEL_FILE).exists():
+            (path / "config.json").unlink()  # a run stopped before its first checkpoint: nothing to keep
         if (path / "config.json").exists():
             raise TorchSirenError(f"{path} already holds a run; continue it with resume {path} or choose another out",
                                   "resume", "out")
@@ -52,7 +68,7 @@ class RunDir:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise TorchSirenError(f"cannot create run folder {path}: {exc.strerror}") from None
-        return cls(path)
+        return cls(path)._clean()
 
     @classmethod
     def open(cls, path: str | Path) -> "RunDir":
@@ -62,7 +78,13 @@ class RunDir:
         run = cls(path)
         if not (path / "config.json").is_file():
             raise TorchSirenError(f"{path} is not a torchsiren run folder (no config.json)")
-        return run
+        return run._clean()
+
+    def _clean(self) -> "RunDir":
+        """Remove temp files that a killed write left behind (an atomic write renames its own on success)."""
+        for tmp in self.path.glob("*.tmp"):
+            tmp.unlink(missing_ok=True)
+        return self
 
     def file(self, name: str) -> Path:
         return self.path / name

@@ -4,16 +4,16 @@ from __future__ import annotations
 import contextlib
 import math
 import signal
+import sys
 import time
 from dataclasses import dataclass, field
 
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
-from ..errors import TrainingDiverged, TrainingInterrupted
+from ..errors import TorchSirenError, TrainingDiverged, TrainingInterrupted
 from ..problems.constraint import Problem
-from ..kernels.dispatch import operand_precision
+from ..kernels.dispatch import interpreting, operand_precision
 from .adam import Adam
 from .checkpoint import load_checkpoint, save_checkpoint, save_model
 from .config import TrainConfig
@@ -46,17 +46,50 @@ def _precision(precision: str, device: torch.device):
 
 @contextlib.contextmanager
 def _sigint_flag():
-    """Turn Ctrl-C into a flag that the loop checks between steps, so no update is left half done."""
+    """Turn Ctrl-C (SIGINT) and SIGTERM (what schedulers send) into a flag that the loop checks between steps, so
+    no update is left half done and a checkpoint is saved."""
     flag = {"set": False}
+    previous = {}
     try:
-        previous = signal.signal(signal.SIGINT, lambda *_: flag.__setitem__("set", True))
-    except ValueError:  # not the main thread: leave Ctrl-C alone
-        previous = None
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda *_: flag.__setitem__("set", True))
+    except ValueError:  # not the main thread: leave the signals alone
+        pass
     try:
         yield flag
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class _LogLines:
+    """Progress for a log file or a pipe: one plain line every `every` steps (at the log interval's metrics),
+    instead of hundreds of carriage-return redraws on one line."""
+
+    def __init__(self, total: int, initial: int, desc: str, every: int) -> None:
+        self.total, self.n, self.desc, self.every, self.postfix = total, initial, desc, every, ""
+        self.start = time.perf_counter()
+
+    def update(self, n: int) -> None:
+        self.n += n
+        if self.n % self.every == 0 or self.n == self.total:
+            rate = (time.perf_counter() - self.start) / max(1, self.n)
+            sys.stderr.write(f"{self.desc}: step {self.n}/{self.total}{self.postfix} ({rate * 1e3:.1f} ms/step)\n")
+            sys.stderr.flush()
+
+    def set_postfix(self, values: dict) -> None:
+        self.postfix = "".join(f", {k} {v}" for k, v in values.items())
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(total: int, initial: int, desc: str, enabled: bool, every: int):
+    """tqdm's bar on a terminal; a plain line every `every` steps when stderr is a file or a pipe; nothing if off."""
+    from tqdm.auto import tqdm
+    if enabled and not sys.stderr.isatty():
+        return _LogLines(total, initial, desc, every)
+    return tqdm(total=total, initial=initial, disable=not enabled, dynamic_ncols=True, unit="step", desc=desc)
 
 
 def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
@@ -74,6 +107,9 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     """
     config.validate()
     device = next(model.parameters()).device
+    if device.type != "cuda" and config.precision in ("tf32", "fp16") and not interpreting():
+        raise TorchSirenError(f"precision {config.precision} needs a CUDA GPU (on the CPU every matmul is fp32); use "
+                              "fp32", "precision")
     static = problem.static
     graphed = config.cuda_graph and device.type == "cuda" and problem.replayable
     # torch.compile of the whole loss pays off on the CPU for full-batch runs without autograd derivatives
@@ -100,8 +136,8 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
         save_checkpoint(run.checkpoint_file, model, optimizer, generator, at,
                         {"wall_time_s": elapsed, "seed": config.seed})
 
-    bar = tqdm(total=config.steps, initial=step, disable=not progress, dynamic_ncols=True, unit="step",
-               desc=problem.task)
+    bar = progress_bar(config.steps, step, problem.task, progress,
+                       every=config.log_every * max(1, round(config.steps / 20 / config.log_every)))
     start = time.perf_counter() - wall
     loss = None
     clip = None if config.grad_clip is None else lambda: nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
@@ -138,7 +174,10 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
 
 def _check_finite(loss: torch.Tensor, step: int, run: RunDir | None) -> None:
     if not math.isfinite(loss.item()):
-        kept = f"; the last good checkpoint is kept in {run.path}" if run is not None else ""
+        kept = ""
+        if run is not None:
+            kept = (f"; the last good checkpoint is kept in {run.path}" if run.checkpoint_file.exists()
+                    else "; no checkpoint had been written yet")
         raise TrainingDiverged(f"loss became {loss.item()} at step {step}{kept}; lower --lr or add --grad-clip")
 
 
