@@ -1,7 +1,7 @@
 """CPU: compiling the whole loss (sampling, forward-mode derivatives, residual) instead of only the model. A
-Poisson-from-Laplacian step on the 128² cameraman (16,384 points, 2→256×3→1, as the speed issue's CPU row),
-the reference's autograd double backward against torchsiren eager, with the model compiled (what the trainer
-did until session 5) and with the loss compiled. Same process, same weights; medians of 5 after warm-up.
+Poisson-from-Laplacian step on the 128² cameraman (16,384 points, 2→256×3→1), the reference's autograd double
+backward against torchsiren eager, with the model compiled and with the loss compiled (what the trainer does).
+Same process, same weights; medians of 5 after warm-up.
     python benchmarks/cpu_compiled_loss_check.py"""
 import time
 

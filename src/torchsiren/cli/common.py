@@ -169,6 +169,9 @@ def execute(args: argparse.Namespace, problem, spec: ModelSpec, config: TrainCon
     A resumed run keeps its training options; its problem and model options must be the ones it was started with."""
     from ..runner import run_experiment
     from ..training import RunDir
+    if device.type != "cuda" and config.precision in ("tf32", "fp16"):
+        raise TorchSirenError(f"--precision {config.precision} needs a CUDA GPU (on the CPU every matmul is fp32); "
+                              "use fp32")
     if getattr(args, "resume", None):  # restore_options has put the run's own options into args
         run_dir, cfg = reopen_run(args.resume, problem.task, config)
         now = json.loads(json.dumps({"model": spec.to_dict(), **settings}))
