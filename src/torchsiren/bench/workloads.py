@@ -343,29 +343,33 @@ WORKLOADS = {
 }
 
 
-def _matmul_rate(device: torch.device) -> float:
-    """FLOP/s of a width-256 matmul on this device at the current operand precision (exact, TF32 or fp16),
-    measured now: the floor of a workload is its matmul FLOPs at this rate."""
-    n = 262_144 if device.type == "cuda" else 16_384
-    a, b = torch.randn(n, 256, device=device), torch.randn(256, 256, device=device)
+def _matmul_rate(device: torch.device, width: int) -> float:
+    """FLOP/s of a width × width matmul over many rows on this device at the current operand precision (exact,
+    TF32 or fp16), measured now: the floor of a workload is its matmul FLOPs at the rate of its own width (wider
+    layers run at a higher rate, so one width-256 rate put the 1024-wide video workload above its floor)."""
+    n = (262_144 if device.type == "cuda" else 16_384) * 256 // width
+    a, b = torch.randn(n, width, device=device), torch.randn(width, width, device=device)
     if half_operands_enabled() and device.type == "cuda":  # --precision fp16: fp16 operands, float32 out
         a, b = a.half(), b.half()
         ms = median_ms(lambda: half_mm(a, b), device, 2, 5)
     else:
         ms = median_ms(lambda: a @ b, device, 2, 5)
-    return 2 * n * 256 * 256 / (ms / 1000)
+    return 2 * n * width * width / (ms / 1000)
 
 
 def run_benchmarks(names: list[str], device: torch.device, quick: bool, steps: int, repeats: int = 10,
                    log: Callable[[str], None] = print, precision: str = "fp32") -> list[dict]:
     """precision: torchsiren's matmul operands, "fp32" (exact), "tf32" or "fp16" (the fused stack on fp16 operands,
     see kernels/half.py); the reference always runs exact fp32."""
-    with operand_precision(precision):  # the floor at torchsiren's own operand precision
-        rate = _matmul_rate(device)
+    rates: dict[int, float] = {}
     rows = []
     for name in names:
         fn, size, quick_size, width, quick_width = WORKLOADS[name]
         n, w = (quick_size, quick_width) if quick else (size, width)
+        if w not in rates:
+            with operand_precision(precision):  # the floor at torchsiren's own operand precision
+                rates[w] = _matmul_rate(device, w)
+        rate = rates[w]
         log(f"[{name}] size {n}, width {w} on {device_name(device)}")
         r = fn(n, w, steps, device, 2, repeats, precision)
         row = {"workload": name, "size": n, "width": w, "device": device_name(device), "precision": precision,

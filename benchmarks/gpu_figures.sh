@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Rerun every GPU figure the docs quote, on one CUDA GPU, writing into OUT (default benchmarks/results/new).
+# Parts (each fits a 10-minute GPU session; run all with no argument, or name some):
+#   bench      torchsiren bench, fp16 and tf32 rows (docs/performance.md)                   ~4 min
+#   compare    compare image (2000 steps) and compare poisson --from gradient (10k steps)  ~8 min
+#   laplacian  compare poisson --from laplacian (10k steps; the paper's Table 1)           ~10 min
+#   helmholtz  three seeds of the 30k-step Helmholtz command, two at a time                ~13 min
+#   quality    fit seeds, Poisson on each precision, the FWI and wave runs                 ~10 min
+set -euo pipefail
+OUT="${OUT:-benchmarks/results/new}"
+mkdir -p "$OUT"
+ts="python -m torchsiren.cli.main"
+parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(bench compare laplacian helmholtz quality)
+for part in "${parts[@]}"; do case "$part" in
+  bench)
+    $ts bench --steps 2000 --device cuda --precision fp16 --out "$OUT/bench_fp16.json"
+    $ts bench --steps 2000 --device cuda --precision tf32 --out "$OUT/bench_tf32.json" ;;
+  compare)
+    $ts compare image --size 256 --steps 2000 --report-steps 500,1000,2000 --device cuda \
+        --models siren,relu-pe,relu,tanh,softplus,fourier --out "$OUT/compare_image_256"
+    $ts compare poisson --from gradient --size 256 --steps 10000 --report-steps 1000,3000,10000 --device cuda \
+        --out "$OUT/compare_poisson_gradient_256" ;;
+  laplacian)
+    $ts compare poisson --from laplacian --target-scale 1e4 --size 256 --steps 10000 --device cuda \
+        --out "$OUT/compare_poisson_laplacian_256" ;;
+  helmholtz)
+    python benchmarks/helmholtz_seeds.py --seeds 0 1 --out "$OUT/helmholtz_seeds01.json"
+    python benchmarks/helmholtz_seeds.py --seeds 2 --out "$OUT/helmholtz_seed2.json" ;;
+  quality)
+    python benchmarks/fit_seeds.py 5 fp16 | tee "$OUT/fit_seeds_fp16.txt"
+    python benchmarks/laplacian_half_check.py 2000 | tee "$OUT/poisson_laplacian_precisions.txt"
+    python benchmarks/gradient_quality.py 2000 | tee "$OUT/poisson_gradient_fused_vs_autograd.txt"
+    $ts helmholtz-inverse --steps 6000 --medium-warmup 2000 --lr 1e-4 --schedule cosine --precision tf32 \
+        --device cuda --quiet --out "$OUT/fwi_6000"
+    $ts wave --steps 13000 --curriculum-steps 8000 --pretrain-steps 500 --hidden-features 512 --lr 5e-5 \
+        --schedule cosine --precision tf32 --device cuda --quiet --out "$OUT/wave_13000" ;;
+  *) echo "unknown part $part" >&2; exit 2 ;;
+esac; done
