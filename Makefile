@@ -17,7 +17,8 @@ test: setup
 	$(PY) -m pytest -q tests
 
 bench: setup
-	$(VENV)/bin/torchsiren bench --quick --out benchmarks/results/bench-cpu.json
+	mkdir -p benchmarks/results/new
+	$(VENV)/bin/torchsiren bench --quick --out benchmarks/results/new/bench_quick_cpu.json
 
 clean:
 	rm -rf $(VENV) runs

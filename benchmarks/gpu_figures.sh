@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rerun every GPU figure the docs quote, on one CUDA GPU, writing into OUT (default benchmarks/results/new).
-# Parts (each fits a 10-minute GPU session; run all with no argument, or name some):
+# Parts (run all with no argument, or name some):
 #   bench      torchsiren bench, fp16 and tf32 rows (docs/performance.md)                   ~4 min
 #   compare    compare image (2000 steps) and compare poisson --from gradient (10k steps)  ~8 min
 #   laplacian  compare poisson --from laplacian (10k steps; the paper's Table 1)           ~10 min

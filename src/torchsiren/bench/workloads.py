@@ -1,4 +1,4 @@
-"""The benchmark workloads of the speed issue. Each times one training step (or one grid evaluation) of the
+"""The benchmark workloads. Each times one training step (or one grid evaluation) of the
 reference-style code and of torchsiren from identical weights, and reports the quality each reaches."""
 from __future__ import annotations
 
@@ -249,7 +249,7 @@ def video_step(points, width, steps, device, warmup, repeats, precision):
             "quality": {"measure": "same function (identical weights and loss)"}}
 
 
-# Adam, cosine to 0 over `steps`: session 3's sweep on an H200 (benchmarks/time_to_40db_sweep.py) reached 40 dB
+# Adam, cosine to 0 over `steps`: a sweep on an H200 (benchmarks/time_to_40db_sweep.py) reached 40 dB
 # after 350-450 steps with 1e-3 over 700 or 1000 steps (2 seeds each); 2e-3 diverged, so 1e-3 keeps a 2× margin
 FAST_RECIPE = {"lr": 1e-3, "steps": 700}
 

@@ -2,10 +2,8 @@
 device scalar (the fp16 backward's unscaling, stack.py and gradient_half.py).
 
 torch's fused Adam (like every torch._foreach_ op) gives each 65,536-element chunk of a tensor to one block, so
-a SIREN of ~200k parameters runs on a handful of SMs and its step is bound by memory latency: 37 µs of a 580 µs
-fit-256 step on an H200 (benchmarks/results/session7/graph_profile.txt), and 16 µs for the unscaling multiply.
-Here each program takes BLOCK elements of one tensor, so a SIREN's ~200 programs spread over the GPU: 3.7 µs
-for the Adam update (graph_profile_fit_adam.txt). Pointers and sizes travel as kernel arguments (tuples), not
+a SIREN of ~200k parameters runs on a handful of SMs and its step is bound by memory latency. Here each program
+takes BLOCK elements of one tensor, so a SIREN's ~200 programs spread over the GPU. Pointers and sizes travel as kernel arguments (tuples), not
 as a device table, so nothing is copied from the host and the launch can be captured in a CUDA graph. Adam's
 step counts are incremented by one foreach kernel before it.
 """

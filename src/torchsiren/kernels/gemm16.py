@@ -3,9 +3,7 @@
 `sine_gemm`: y = sin(ω (x Wᵀ + b)) and y' = ω cos(·), fp16 out, from fp16 x; `matmul16`: α a b, or the chain's
 (g W) ⊙ y' with its column sums (the bias gradient below) added atomically, optionally keeping the product too
 (gradient_half.py), fp16 out. Accumulation, bias and sine are float32. Against
-cuBLAS's fp16 matmul plus a separate pass, which writes and rereads the product, on an H200 at 65,536 × 256 -> 256:
-sine layer 47 against 69 µs (40 against 67 without y'), chain 42 against 56 µs
-(benchmarks/results/session6/fp16_gemm_probe.txt).
+cuBLAS's fp16 matmul plus a separate pass, which writes and rereads the product (docs/performance.md).
 """
 from __future__ import annotations
 

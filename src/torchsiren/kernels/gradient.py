@@ -10,9 +10,8 @@ c = ω cos(ω a), the backward pass g_L = w_out, δ_l = g_l ⊙ c_l, g_(l-1) = �
                       h̄_(l-1) = ā_l W_l                                                      (h̄_L = ∂L/∂Φ w_out)
 
 so four matmuls per layer in the backward (two in the forward) and one fused pass for ā, which also sums b̄
-(a Triton kernel on CUDA; PyTorch ops elsewhere). On an H200 this took the gradient-supervised step from 3.92 ms
-through autograd to 2.16 ms (benchmarks/results/session5/).
-Under half_operands() (--precision fp16) the same passes run on fp16 operands (gradient_half.py): 1.25 ms.
+(a Triton kernel on CUDA; PyTorch ops elsewhere). Under half_operands() (--precision fp16) the same passes run
+on fp16 operands (gradient_half.py).
 A further derivative through this backward (create_graph=True) recomputes Φ and ∇Φ with plain PyTorch autograd.
 """
 from __future__ import annotations

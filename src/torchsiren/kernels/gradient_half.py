@@ -13,8 +13,6 @@ by one power of two that puts their largest entry at 2^MAX_EXPONENT (4): the pas
 their inputs (q, ḡ, ā; benchmarks/gradient_range_probe.py on the bench's gradient and SDF losses, at
 initialisation and after training),
 which leaves fp16 (max 65504) ~25× of headroom, and entries down to 2^-18 of the largest stay normal.
-On an H200 (benchmarks/results/session7/): the replayed gradient step 2.05 (TF32) → 1.25 ms, the bench's SDF
-step 5.88 → 3.44 ms; Poisson from gradients trains to the same PSNR as through autograd (34.60 dB).
 """
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ pass computes h from x (D FMAs per entry) — s, the Jacobian rows c ωW_i, then
 (P = 2 + D) or the Hessian-diagonal rows −λ s (ωW_i)² (P = 1 + 2D) — and one pass turns ∂L/∂h into the layer's
 weight and bias gradients (per-tile column sums, added up by one small torch sum, so it is deterministic).
 λ is the second-derivative rows' storage scale (laplacian_half.py's 2^-LAP_SHIFT).
-On an H200 this took the fp16 Laplacian step from 3.10 to 2.56 ms (benchmarks/results/session8/).
 """
 from __future__ import annotations
 

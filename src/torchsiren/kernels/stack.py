@@ -4,7 +4,7 @@ Layer by layer, autograd's backward of a sine layer reads ∂L/∂y, multiplies 
 an N × width tensor), then runs ∂L/∂x = ∂L/∂z · W and the weight and bias gradients, the bias's as one more pass.
 Inside one Function the layer below is known, so ∂L/∂z_below = (∂L/∂z · W) ⊙ y'_below takes one pass after the
 cuBLAS matmul, with the layer below's bias gradient summed in that same pass (chain.py).
-Measured on an H200: 1.09–1.12× per fitting step (benchmarks/results/session4/stack_ab.txt). The bias sums
+The bias sums
 are atomic adds, so on a GPU the bias gradients are not bitwise reproducible from run to run (float32 rounding).
 
 Forward: the same kernels as sine_linear. Under half_operands() (--precision fp16) both passes take half.py's

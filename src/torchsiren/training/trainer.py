@@ -113,7 +113,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     static = problem.static
     graphed = config.cuda_graph and device.type == "cuda" and problem.replayable
     # torch.compile of the whole loss pays off on the CPU for full-batch runs without autograd derivatives
-    # (2 cores: a 128² fitting step 265 → 220 ms, a 128² Laplacian step 1082 → 974 ms; ~5-10 s to compile)
+    # (docs/performance.md; compiling takes ~5-10 s)
     compiled = not graphed and (config.compile == "on" or (config.compile == "auto" and device.type == "cpu"
                                                            and static and config.steps >= 1000
                                                            and compiles_whole(model, problem)))
