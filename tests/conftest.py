@@ -16,6 +16,20 @@ def _seed():
     np.random.seed(0)
 
 
+@pytest.fixture(autouse=True)
+def _matmul_precision():
+    """Tests may switch torch's float32 matmul precision (TF32 or exact); each gets it back as it was."""
+    matmul = torch.backends.cuda.matmul
+    if hasattr(matmul, "fp32_precision"):
+        before = matmul.fp32_precision
+        yield
+        matmul.fp32_precision = before
+    else:  # pragma: no cover - torch < 2.9
+        before = torch.get_float32_matmul_precision()
+        yield
+        torch.set_float32_matmul_precision(before)
+
+
 @pytest.fixture
 def small_image():
     """A 32x32 crop-and-downscale of the bundled cameraman, (32, 32, 1) in [0, 1]."""

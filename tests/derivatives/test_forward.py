@@ -4,7 +4,7 @@ import torch
 from torchsiren import ModelSpec, Siren, build_model
 from torchsiren.derivatives import evaluate, forward_derivatives, hessian, jacobian, laplacian, supports_forward_mode
 
-from .test_autograd import _fd_jacobian, _fd_laplacian, _rel
+from .helpers import fd_jacobian as _fd_jacobian, fd_laplacian as _fd_laplacian, rel as _rel
 
 SMOOTH = ["siren", "tanh", "softplus", "sigmoid", "elu", "selu", "relu-pe", "fourier", "rbf"]
 

@@ -7,29 +7,17 @@ import torch
 
 from torchsiren import Siren, evaluate
 from torchsiren.kernels.gradient import _plain, value_and_gradient
-from .helpers import DEVICE, close, needs_triton, poison
-from .test_stack import stack
+from .helpers import DEVICE, close, float64_layers, needs_triton, poison, stack, supervised_loss
 
 pytestmark = needs_triton
 TOL = 1e-4 if DEVICE == "cpu" else 5e-3
-
-
-def _float64(layers):
-    return [(w.detach().double().requires_grad_(), None if b is None else b.detach().double().requires_grad_(), o)
-            for w, b, o in layers]
-
-
-def supervised_loss(supervised: str, value, grad, bars):
-    """A loss on Φ ("value"), on ∇Φ ("gradient") or on both, with ∂L/∂Φ and ∂L/∂∇Φ = bars."""
-    terms = {"value": (value * bars[0]).sum(), "gradient": (grad * bars[1]).sum()}
-    return terms[supervised] if supervised in terms else sum(terms.values())
 
 
 @pytest.mark.parametrize("fused", [True, False])
 @pytest.mark.parametrize("widths,bias,m,strided", [([2, 64, 64, 64, 1], True, 300, False),
                                                    ([3, 40, 33, 1], False, 97, True), ([2, 17, 1], True, 1, False)])
 @pytest.mark.parametrize("supervised", ["value", "gradient", "both"])
-def test_value_gradient_and_weight_gradients_match_float64(fused, widths, bias, m, strided, supervised):
+def test_value_gradient_and_weight_gradients_matchfloat64_layers(fused, widths, bias, m, strided, supervised):
     torch.set_float32_matmul_precision("highest")
     layers = stack(widths, last_linear=True, bias=bias)
     x = torch.rand(m, 2 * widths[0] if strided else widths[0], device=DEVICE) * 2 - 1
@@ -37,7 +25,7 @@ def test_value_gradient_and_weight_gradients_match_float64(fused, widths, bias, 
     y_bar, g_bar = torch.randn(m, 1, device=DEVICE), torch.randn(m, widths[0], device=DEVICE)
     poison((m, widths[1]))
     value, grad = value_and_gradient(x, layers, fused=fused)
-    wanted = _float64(layers)
+    wanted = float64_layers(layers)
     params = [t for w, b, _ in layers for t in (w, b) if t is not None]
     params64 = [t for w, b, _ in wanted for t in (w, b) if t is not None]
     value64, grad64 = _plain(x.double(), [t for w, b, _ in wanted for t in (w, b)], tuple(o for *_, o in wanted[:-1]))

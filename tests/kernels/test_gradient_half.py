@@ -7,10 +7,8 @@ import torch
 from torchsiren.kernels import gradient_half
 from torchsiren.kernels.dispatch import operand_precision
 from torchsiren.kernels.gradient import _plain, value_and_gradient
-from .helpers import DEVICE, needs_triton
-from .test_gradient import _float64, supervised_loss
-from .test_half import assert_gradients_close, relative_error
-from .test_stack import stack
+from .helpers import DEVICE, assert_gradients_close, float64_layers, needs_triton, relative_error, stack, \
+    supervised_loss
 
 pytestmark = needs_triton
 
@@ -18,13 +16,13 @@ pytestmark = needs_triton
 @pytest.mark.parametrize("widths,bias,m,size", [([2, 64, 64, 64, 1], True, 300, 1e-7), ([3, 40, 33, 1], False, 97, 1.0),
                                                  ([2, 17, 1], True, 50, 1e3), ([2, 48, 40, 1], True, 1, 1e-3)])
 @pytest.mark.parametrize("supervised", ["value", "gradient", "both"])
-def test_fp16_value_gradient_and_weight_gradients_match_float64(widths, bias, m, size, supervised):
+def test_fp16_value_gradient_and_weight_gradients_matchfloat64_layers(widths, bias, m, size, supervised):
     layers = stack(widths, last_linear=True, bias=bias)
     x = torch.rand(m, widths[0], device=DEVICE) * 2 - 1
     y_bar, g_bar = torch.randn(m, 1, device=DEVICE) * size, torch.randn(m, widths[0], device=DEVICE) * size
     with operand_precision("fp16"):
         value, grad = value_and_gradient(x, layers, fused=True)
-    wanted = _float64(layers)
+    wanted = float64_layers(layers)
     params = [t for w, b, _ in layers for t in (w, b) if t is not None]
     params64 = [t for w, b, _ in wanted for t in (w, b) if t is not None]
     value64, grad64 = _plain(x.double(), [t for w, b, _ in wanted for t in (w, b)], tuple(o for *_, o in wanted[:-1]))

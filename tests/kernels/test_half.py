@@ -8,30 +8,16 @@ from torchsiren import Siren
 from torchsiren.kernels import half
 from torchsiren.kernels.dispatch import half_operands, operand_precision
 from torchsiren.kernels.stack import _plain, sine_stack
-from .helpers import DEVICE, needs_triton
-from .test_stack import stack
+from .helpers import DEVICE, assert_gradients_close, needs_triton, relative_error, stack
 
 pytestmark = needs_triton
-
-
-def relative_error(a: torch.Tensor, e: torch.Tensor) -> float:
-    return ((a.double() - e.double()).norm() / e.double().norm()).item()
-
-
-def assert_gradients_close(got, want, tol: float, skip_zero: bool = False) -> None:
-    """Each gradient finite and within `tol` relative L2 of its float64 reference (those that are exactly zero
-    left out when skip_zero)."""
-    for a, e in zip(got, want):
-        assert torch.isfinite(a).all()
-        if not (skip_zero and e.abs().max() == 0):
-            assert relative_error(a, e) < tol, relative_error(a, e)
 
 
 @pytest.mark.parametrize("widths,last_linear,bias,m,grad_size", [([2, 64, 64, 64, 1], True, True, 300, 1e-9),
                                                                   ([2, 48, 40, 3], True, True, 1, 1e3),
                                                                   ([3, 32, 33, 2], False, True, 97, 1.0),
                                                                   ([2, 32, 32, 3], True, False, 65, 1e-5)])
-def test_fp16_stack_matches_float64(widths, last_linear, bias, m, grad_size):
+def test_fp16_stack_matchesfloat64_layers(widths, last_linear, bias, m, grad_size):
     """grad_size: the size of ∂L/∂output; 1e-9 would underflow fp16 (smallest subnormal 6e-8) without scaling."""
     layers = stack(widths, last_linear, bias)
     x = (torch.rand(m, widths[0], device=DEVICE) * 2 - 1).requires_grad_()

@@ -9,10 +9,7 @@ import torch
 from torchsiren import Siren, evaluate
 from torchsiren.kernels import laplacian_half
 from torchsiren.kernels.dispatch import operand_precision
-from .helpers import DEVICE, needs_triton
-from .test_gradient import _float64
-from .test_half import assert_gradients_close, relative_error
-from .test_stack import stack
+from .helpers import DEVICE, assert_gradients_close, float64_layers, needs_triton, relative_error, stack
 
 pytestmark = needs_triton
 
@@ -21,13 +18,13 @@ pytestmark = needs_triton
     ([2, 64, 64, 64, 1], True, 200, 1e-7, "laplacian"), ([3, 40, 33, 1], False, 37, 1.0, "laplacian"),
     ([2, 48, 48, 2], True, 1, 1e3, "laplacian"), ([2, 40, 1], True, 50, 1.0, "laplacian"),  # one sine layer
     ([2, 48, 48, 2], True, 70, 1.0, "diagonal"), ([3, 40, 33, 1], False, 37, 1e-7, "diagonal")])
-def test_fp16_state_and_weight_gradients_match_float64(widths, bias, m, size, second):
+def test_fp16_state_and_weight_gradients_matchfloat64_layers(widths, bias, m, size, second):
     layers = stack(widths, last_linear=True, bias=bias)
     d = widths[0]
     p = 2 + d if second == "laplacian" else 1 + 2 * d
     x = torch.rand(m, d, device=DEVICE) * 2 - 1
     out = laplacian_half.value_jacobian_second(x, layers, second)
-    wanted = _float64(layers)
+    wanted = float64_layers(layers)
     params = [t for w, b, _ in layers for t in (w, b) if t is not None]
     params64 = [t for w, b, _ in wanted for t in (w, b) if t is not None]
     out64 = laplacian_half._plain(x.double(), [t for w, b, _ in wanted for t in (w, b)],

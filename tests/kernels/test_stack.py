@@ -6,24 +6,14 @@ import torch
 
 from torchsiren import Siren
 from torchsiren.kernels.stack import _plain, chain, sine_stack
-from .helpers import DEVICE, close, needs_triton, poison
+from .helpers import DEVICE, close, needs_triton, poison, stack
 
 pytestmark = needs_triton
 TOL = 1e-4 if DEVICE == "cpu" else 5e-3
 
 
-def stack(widths, last_linear=True, bias=True, omega=30.0):
-    """Random (weight, bias, ω₀) layers for widths [in, h1, ..., out], pre-activations of unit scale."""
-    layers = []
-    for i, (k, n) in enumerate(zip(widths[:-1], widths[1:])):
-        w = (torch.randn(n, k, device=DEVICE) / (k ** 0.5 * (1 if i == 0 else omega))).requires_grad_()
-        b = (torch.randn(n, device=DEVICE) / omega).requires_grad_() if bias else None
-        layers.append((w, b, None if (last_linear and i == len(widths) - 2) else omega))
-    return layers
-
-
 @pytest.mark.parametrize("m,k,n,bias", [(1, 1, 16, True), (77, 3, 40, True), (130, 64, 33, False), (65, 17, 64, True)])
-def test_chain_kernel_matches_float64(m, k, n, bias):
+def test_chain_kernel_matchesfloat64_layers(m, k, n, bias):
     g, w, d = torch.randn(m, k, device=DEVICE), torch.randn(k, n, device=DEVICE), torch.randn(m, n, device=DEVICE)
     gb = torch.zeros(n, device=DEVICE) if bias else None
     poison((m, n))
@@ -37,7 +27,7 @@ def test_chain_kernel_matches_float64(m, k, n, bias):
 @pytest.mark.parametrize("widths,last_linear,bias,m", [([2, 64, 64, 64, 1], True, True, 300),
                                                       ([3, 48, 40, 2], False, True, 1),
                                                       ([2, 32, 32, 3], True, False, 97)])
-def test_stack_value_and_gradients_match_float64(widths, last_linear, bias, m):
+def test_stack_value_and_gradients_matchfloat64_layers(widths, last_linear, bias, m):
     torch.set_float32_matmul_precision("highest")
     layers = stack(widths, last_linear, bias)
     x = (torch.rand(m, widths[0], device=DEVICE) * 2 - 1).requires_grad_()

@@ -88,7 +88,7 @@ def test_finite_differences_converge_to_the_closed_form():
 def test_heterogeneous_media_are_judged_against_finite_differences():
     problem = Helmholtz(velocity="circle", eval_size=32, points=256)
     metrics = problem.evaluate(Siren(2, 2, hidden_features=16, hidden_layers=1))
-    assert metrics["rel_l2"] > 0.5  # an untrained network is far from the solution, and it is measured
+    assert 0.5 < metrics["rel_l2"] < math.inf  # an untrained network is far from the solution, and it is measured
     assert np.isfinite(metrics["rel_l2_after_complex_scale"])
 
 

@@ -15,7 +15,7 @@ def test_finite_difference_reference_converges_and_stays_symmetric():
     assert fine[1].max() < fine[0].max() / 2  # the pulse spreads out
 
 
-def test_training_reduces_every_constraint():
+def test_training_learns_the_initial_condition_first():
     torch.manual_seed(0)
     problem = WaveEquation(points=256, initial_points=64, curriculum_steps=30, eval_size=16)
     model = Siren(3, 1, hidden_features=32, hidden_layers=1)
@@ -24,8 +24,8 @@ def test_training_reduces_every_constraint():
     train(model, problem, TrainConfig(steps=40, lr=1e-3, log_every=40), progress=False)
     gen = torch.Generator().manual_seed(0)
     after = [c.loss(model, 30, gen).item() for c in problem.constraints]
-    assert after[1] < before[1]  # the initial condition is learnt first
-    assert all(np.isfinite(after))
+    assert after[1] < 0.5 * before[1]  # the initial displacement: the curriculum starts from it
+    assert all(np.isfinite(after)) and len(after) == 3
 
 
 def test_bad_velocity():

@@ -38,7 +38,9 @@ def _precision(precision: str, device: torch.device):
     """TF32 matmuls; the fused stack, Φ with ∇Φ, and Φ, ∇Φ, ΔΦ by forward mode on fp16 operands (TF32 elsewhere); or
     bf16 autocast, for the duration of training; fp32 leaves everything as it is."""
     tf32 = operand_precision(precision) if precision in ("tf32", "fp16") else contextlib.nullcontext()
-    autocast = (torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16"
+    # no weight cache: autocast keeps its bf16 copies of the weights until the block ends, and the block spans
+    # every step, so each step would reuse the first step's weights
+    autocast = (torch.autocast(device.type, dtype=torch.bfloat16, cache_enabled=False) if precision == "bf16"
                 else contextlib.nullcontext())
     with tf32, autocast:
         yield
