@@ -31,14 +31,15 @@ def test_model_matches_float64(width, n, precision):
     poison((n, width), "cuda")
     y = fused(x)
     want = ref(x.double())
-    tol = 2e-5 if precision == "highest" else 2e-2
+    # TF32's 10-bit mantissa through four layers: ~1e-3 on the output, a few 1e-3 on the weight gradients
+    tol, grad_tol = (2e-5, 2e-4) if precision == "highest" else (5e-3, 2e-2)
     err = (y.double() - want).norm() / want.norm()
-    assert err < tol, f"relative error {err:.2e}"
     g = torch.randn_like(y)
     got = torch.autograd.grad(y, list(fused.parameters()), g)
     exp = torch.autograd.grad(want, list(ref.parameters()), g.double())
-    for a, e in zip(got, exp):
-        assert (a.double() - e).norm() / e.norm() < 10 * tol
+    grad_err = max(((a.double() - e).norm() / e.norm()).item() for a, e in zip(got, exp))
+    print(f"{precision} width {width} n {n}: output {err:.1e}, weight gradients {grad_err:.1e}")
+    assert err < tol and grad_err < grad_tol, (err, grad_err)
 
 
 @pytest.mark.parametrize("second", ["laplacian", "diagonal"])
