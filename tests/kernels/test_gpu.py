@@ -1,5 +1,6 @@
-"""GPU-only checks of the fused kernels at real sizes (CI has no GPU: run them on one; tests/GPU_RESULTS.md records
-the last full GPU run). TF32 and exact float32, widths 64-1024, batch 1 to 2²³ rows (2³¹ outputs)."""
+"""GPU-only checks of the fused kernels at real sizes (CI has no GPU; the last GPU run is recorded in
+benchmarks/results/2026-12-h200/gpu_tests.txt). TF32 and exact float32, widths 64-1024, batch 1 to 2²³ rows
+(2³¹ outputs)."""
 import copy
 
 import pytest
