@@ -1,4 +1,4 @@
-"""The fp16 Laplacian path (kernels/laplacian_half.py, what --precision fp16 runs) on the GPU: the bench's
+"""The fp16 Laplacian path (kernels/forward_mode_fp16.py, what --precision fp16 runs) on the GPU: the bench's
 Laplacian row with it on, against the reference in the same process; then Poisson from the Laplacian of cameraman
 at 256² through the trainer (fp32 reference, TF32 jet path, fp16 path; PSNR after STEPS steps).
 Usage: python benchmarks/laplacian_half_check.py [STEPS] [--bench-only]"""

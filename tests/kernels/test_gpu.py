@@ -87,7 +87,7 @@ def test_stack_chain_past_two_to_the_31_elements(k):
 def test_gradient_down_kernel_past_two_to_the_31_elements(top):
     """kernels/gradient.py's fused pass on 8.4M rows × 256 (the top layer's broadcast form too), with its column
     sums: offsets must not wrap int32. One tensor stands for h̄, g and s to keep the memory at ~35 GB."""
-    from torchsiren.kernels.down import down_pass
+    from torchsiren.kernels.gradient_down import down_pass
     n, width, kappa = (1 << 23) + 3, 256, -900.0
     c, q, u = (torch.rand(n, width, device="cuda") - 0.5 for _ in range(3))
     y_bar, w_out = torch.randn(n, 1, device="cuda"), torch.randn(1, width, device="cuda")

@@ -360,7 +360,7 @@ def _matmul_rate(device: torch.device, width: int) -> float:
 def run_benchmarks(names: list[str], device: torch.device, quick: bool, steps: int, repeats: int = 10,
                    log: Callable[[str], None] = print, precision: str = "fp32") -> list[dict]:
     """precision: torchsiren's matmul operands, "fp32" (exact), "tf32" or "fp16" (the fused stack on fp16 operands,
-    see kernels/half.py); the reference always runs exact fp32."""
+    see kernels/stack_fp16.py); the reference always runs exact fp32."""
     rates: dict[int, float] = {}
     rows = []
     for name in names:

@@ -92,10 +92,10 @@ def _evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str], method: s
     second = needs & {"laplacian", "hessian_diagonal"} and needs <= {"value", "jacobian", "laplacian",
                                                                     "hessian_diagonal"}
     layers = _fused_siren_layers(model, coords, method) if second and half_operands_enabled() else None
-    if layers is not None:  # forward mode on fp16 operands, one Function (kernels/laplacian_half.py)
-        from ..kernels import laplacian_half
+    if layers is not None:  # forward mode on fp16 operands, one Function (kernels/forward_mode_fp16.py)
+        from ..kernels import forward_mode_fp16
         diagonal = "hessian_diagonal" in needs
-        out = laplacian_half.value_jacobian_second(coords, layers, "diagonal" if diagonal else "laplacian")
+        out = forward_mode_fp16.value_jacobian_second(coords, layers, "diagonal" if diagonal else "laplacian")
         d = coords.shape[1]
         fields = Fields(coords, out[:, 0], out[:, 1:1 + d].transpose(1, 2))
         if diagonal:

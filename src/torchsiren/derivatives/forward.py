@@ -81,7 +81,7 @@ def _propagate(module: nn.Module, s: torch.Tensor, d: int) -> torch.Tensor:
         bias = weight.new_zeros(weight.shape[0]) if lin.bias is None else module.omega_0 * lin.bias
         z = s @ weight.T
         if use_fused(module.implementation, z, weight):
-            from ..kernels.jet import sine_jet
+            from ..kernels.forward_mode import sine_jet
             return sine_jet(z, bias, d)
         return torch_jet(z, bias, d)
     if isinstance(module, nn.Dropout):  # identity here: supports_forward_mode refuses a training dropout

@@ -113,7 +113,7 @@ def float32_matmuls(precision: str):
 
 
 def half_operands():
-    """Inside this block the fused sine stack (kernels/half.py) and Φ with ∇Φ (kernels/gradient_half.py) multiply
+    """Inside this block the fused sine stack (kernels/stack_fp16.py) and Φ with ∇Φ (kernels/gradient_fp16.py) multiply
     fp16 operands with float32 accumulation and store their activations in fp16; every other matmul keeps torch's
     float32 switches."""
     return _raised("half")

@@ -1,5 +1,5 @@
 """One Triton launch over a list of tensors: Adam's update (training/adam.py's fast path), and a multiply by a
-device scalar (the fp16 backward's unscaling, stack.py and gradient_half.py).
+device scalar (the fp16 backward's unscaling, stack.py and gradient_fp16.py).
 
 torch's fused Adam (like every torch._foreach_ op) gives each 65,536-element chunk of a tensor to one block, so
 a SIREN of ~200k parameters runs on a handful of SMs and its step is bound by memory latency. Here each program

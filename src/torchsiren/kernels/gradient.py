@@ -11,16 +11,16 @@ c = ω cos(ω a), the backward pass g_L = w_out, δ_l = g_l ⊙ c_l, g_(l-1) = �
 
 so four matmuls per layer in the backward (two in the forward) and one fused pass for ā, which also sums b̄
 (a Triton kernel on CUDA; PyTorch ops elsewhere). Under half_operands() (--precision fp16) the same passes run
-on fp16 operands (gradient_half.py).
+on fp16 operands (gradient_fp16.py).
 A further derivative through this backward (create_graph=True) recomputes Φ and ∇Φ with plain PyTorch autograd.
 """
 from __future__ import annotations
 
 import torch
 
-from . import gradient_half
+from . import gradient_fp16
 from .dispatch import half_operands_enabled
-from .down import down_pass
+from .gradient_down import down_pass
 from .linear import _launch
 
 
@@ -51,7 +51,7 @@ class _ValueAndGradient(torch.autograd.Function):
         ctx.omegas, ctx.fused, ctx.fp16 = omegas, fused, fp16
         ctx.has_bias = [p is not None for p in params[1::2]]
         if fp16:
-            value, g, hs, cs, gs, deltas = gradient_half.forward(x, omegas, params)
+            value, g, hs, cs, gs, deltas = gradient_fp16.forward(x, omegas, params)
             ctx.save_for_backward(*hs, *cs, *gs, *deltas, *[p for p in params if p is not None])
             return value, g
         top = len(omegas) - 1
@@ -89,7 +89,7 @@ class _ValueAndGradient(torch.autograd.Function):
                                                allow_unused=True, materialize_grads=True))
             return None, None, None, None, *[next(got) if p is not None else None for p in params]
         if ctx.fp16:
-            return None, None, None, None, *gradient_half.backward(value_bar, grad_bar, hs, cs, gs, deltas, params,
+            return None, None, None, None, *gradient_fp16.backward(value_bar, grad_bar, hs, cs, gs, deltas, params,
                                                                    ctx.omegas)
 
         q, w_grads = [], []  # up, through the backward pass: q[i] = δ̄_i
@@ -120,7 +120,7 @@ def value_and_gradient(x: torch.Tensor, layers: list[tuple[torch.Tensor, torch.T
                        fused: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """Φ (N, 1) and ∇Φ (N, in) of a stack of sine layers (weight (out, in), bias or None, ω₀) under a last linear
     layer of one output (ω₀ None), at x (N, in). Differentiable in the weights, not in x. `fused`: Triton kernels
-    (CUDA float32, or Triton's interpreter), on fp16 operands inside half_operands() (gradient_half.py); else
+    (CUDA float32, or Triton's interpreter), on fp16 operands inside half_operands() (gradient_fp16.py); else
     PyTorch ops."""
     omegas = tuple(omega for _, _, omega in layers[:-1])
     if layers[-1][2] is not None or None in omegas or layers[-1][0].shape[0] != 1:

@@ -171,7 +171,7 @@ def _launch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, om
 
 def _fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, omega: float, store_d: bool,
            dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """The one-kernel form; `dtype`: of y and y' (fp16 for kernels/half.py's first layer)."""
+    """The one-kernel form; `dtype`: of y and y' (fp16 for kernels/stack_fp16.py's first layer)."""
     m, k = x.shape
     n = weight.shape[0]
     y = torch.empty(m, n, device=x.device, dtype=dtype)

@@ -3,11 +3,11 @@
 Layer by layer, autograd's backward of a sine layer reads ∂L/∂y, multiplies by y' = ω₀ cos(z) (a full pass over
 an N × width tensor), then runs ∂L/∂x = ∂L/∂z · W and the weight and bias gradients, the bias's as one more pass.
 Inside one Function the layer below is known, so ∂L/∂z_below = (∂L/∂z · W) ⊙ y'_below takes one pass after the
-cuBLAS matmul, with the layer below's bias gradient summed in that same pass (chain.py).
+cuBLAS matmul, with the layer below's bias gradient summed in that same pass (stack_chain.py).
 The bias sums
 are atomic adds, so on a GPU the bias gradients are not bitwise reproducible from run to run (float32 rounding).
 
-Forward: the same kernels as sine_linear. Under half_operands() (--precision fp16) both passes take half.py's
+Forward: the same kernels as sine_linear. Under half_operands() (--precision fp16) both passes take stack_fp16.py's
 fp16 operands instead. A double backward (create_graph=True) recomputes the stack with
 differentiable PyTorch ops instead, as sine_linear does.
 """
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import torch
 
-from . import half
-from .chain import chain
+from . import stack_fp16 as half
+from .stack_chain import chain
 from .dispatch import half_operands_enabled
 from .foreach import scale_
 from .linear import _launch, column_sum, half_mm
@@ -87,7 +87,7 @@ class _SineStack(torch.autograd.Function):
 
 def _backward(grad_out: torch.Tensor, inputs: list[torch.Tensor], ds: list[torch.Tensor | None],
               params: list[torch.Tensor | None], need_x: bool, fp16: bool) -> tuple[torch.Tensor | None, list]:
-    """(∂L/∂x or None, [∂L/∂W₀, ∂L/∂b₀, …]) from ∂L/∂output, the layers chained top-down. fp16 (half.py): the
+    """(∂L/∂x or None, [∂L/∂W₀, ∂L/∂b₀, …]) from ∂L/∂output, the layers chained top-down. fp16 (stack_fp16.py): the
     operands are fp16, ∂L/∂output is scaled by half.scaled_gradients and the gradients unscaled in float32, all
     by one multi-tensor multiply (foreach.scale_); the bias gradients are views of one zeroed buffer."""
     top = len(ds) - 1
@@ -126,7 +126,7 @@ def sine_stack(x: torch.Tensor, layers: list[tuple[torch.Tensor, torch.Tensor | 
                ) -> torch.Tensor:
     """A stack of sine layers (weight (out, in), bias (out,) or None, ω₀) and optionally a last linear one
     (ω₀ None), fused: x (..., in) -> (..., out). float32, CUDA (or Triton's interpreter); fp16 operands inside
-    half_operands() (half.py)."""
+    half_operands() (stack_fp16.py)."""
     lead = x.shape[:-1]
     omegas = tuple(omega for _, _, omega in layers)
     if None in omegas[:-1]:

@@ -1,10 +1,10 @@
-"""Φ, ∇Φ and the hand-written backward on fp16 operands (kernels/gradient_half.py, --precision fp16) against
+"""Φ, ∇Φ and the hand-written backward on fp16 operands (kernels/gradient_fp16.py, --precision fp16) against
 float64 autograd, within fp16's rounding: losses on Φ, on ∇Φ and on both, at gradient sizes far below and above
 fp16's range; odd sizes, no biases, one sine layer, batch 1; and the intermediates really are fp16."""
 import pytest
 import torch
 
-from torchsiren.kernels import gradient_half
+from torchsiren.kernels import gradient_fp16
 from torchsiren.kernels.dispatch import operand_precision
 from torchsiren.kernels.gradient import _plain, value_and_gradient
 from .helpers import DEVICE, assert_gradients_close, float64_layers, needs_triton, relative_error, stack, \
@@ -39,6 +39,6 @@ def test_fp16_intermediates_are_fp16():
     layers = stack([2, 32, 32, 32, 1])
     x = torch.rand(40, 2, device=DEVICE) * 2 - 1
     params = tuple(t for w, b, _ in layers for t in (w, b))
-    value, grad, hs, cs, gs, deltas = gradient_half.forward(x, tuple(o for *_, o in layers[:-1]), params)
+    value, grad, hs, cs, gs, deltas = gradient_fp16.forward(x, tuple(o for *_, o in layers[:-1]), params)
     assert value.dtype == grad.dtype == torch.float32
     assert {t.dtype for t in hs[1:] + cs + gs + deltas} == {torch.float16}

@@ -2,11 +2,11 @@
 
 The first layer's input state is [x, I, 0], so its pre-activation z has the value row x (ωW)ᵀ + ωb, constant
 Jacobian rows ωW[:, i] and zero second-derivative rows. Building that (N, P, F) z and running the general jet
-(jet.py) on it moves ~3× the state through memory and needs casts and reductions in the backward; here one
+(forward_mode.py) on it moves ~3× the state through memory and needs casts and reductions in the backward; here one
 pass computes h from x (D FMAs per entry) — s, the Jacobian rows c ωW_i, then the Laplacian row −λ s Σ_i (ωW_i)²
 (P = 2 + D) or the Hessian-diagonal rows −λ s (ωW_i)² (P = 1 + 2D) — and one pass turns ∂L/∂h into the layer's
 weight and bias gradients (per-tile column sums, added up by one small torch sum, so it is deterministic).
-λ is the second-derivative rows' storage scale (laplacian_half.py's 2^-LAP_SHIFT).
+λ is the second-derivative rows' storage scale (forward_mode_fp16.py's 2^-LAP_SHIFT).
 """
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""The fp16 matmuls with epilogues (gemm16.py) against float64 on fp16-rounded operands: odd sizes (not multiples
+"""The fp16 matmuls with epilogues (matmul_fp16.py) against float64 on fp16-rounded operands: odd sizes (not multiples
 of any tile), a batch of one and of none, every output written (poisoned buffers), the chain's bias sums, the
 product kept beside its scaled copy, and a scale α."""
 import pytest
 import torch
 
-from torchsiren.kernels.gemm16 import matmul16, sine_gemm
+from torchsiren.kernels.matmul_fp16 import matmul16, sine_gemm
 from .helpers import DEVICE, needs_triton, poison
 
 pytestmark = needs_triton

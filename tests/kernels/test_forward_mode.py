@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from torchsiren.kernels.jet import sine_jet
+from torchsiren.kernels.forward_mode import sine_jet
 from torchsiren.kernels.reference import jet_reference, torch_jet
 from .helpers import DEVICE, close, needs_triton, poison
 

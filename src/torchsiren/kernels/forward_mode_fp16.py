@@ -5,9 +5,9 @@ evaluate() takes it for a Laplacian or a Hessian diagonal under --precision fp16
 what it buys and what it keeps).
 
 The state of each layer, (N, P, F) with P rows — the value, D Jacobian rows, then one Laplacian row (P = 2 + D) or
-D Hessian-diagonal rows (P = 1 + 2D) — is stored in fp16. The first layer's state comes from x directly (jet_first.py). Each later layer's matmul of the whole state
+D Hessian-diagonal rows (P = 1 + 2D) — is stored in fp16. The first layer's state comes from x directly (forward_mode_first.py). Each later layer's matmul of the whole state
 is a cuBLAS fp16 matmul with float32 output (the pre-activation z, whose value row is the sine's argument, stays
-float32), and the jet kernel (jet.py) maps z to the next fp16 state, with linear.sincos's fast sine and cosine
+float32), and the jet kernel (forward_mode.py) maps z to the next fp16 state, with linear.sincos's fast sine and cosine
 (special-function units; exact far below fp16's rounding). The backward is the jet's, with fp16 matmuls.
 Range: on Poisson from the
 Laplacian of cameraman at 128², after 200 steps, the state's Laplacian rows reach 1.4e5, past fp16's 65504, so
@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import torch
 
-from . import half
+from . import stack_fp16 as half
 from .foreach import scale_
-from .gemm16 import matmul16
-from .jet_first import first_jet, first_jet_backward
-from .jet import DIAGONAL, LAPLACIAN, _jet_bwd, _jet_fwd, _run, jet_reference
+from .matmul_fp16 import matmul16
+from .forward_mode_first import first_jet, first_jet_backward
+from .forward_mode import DIAGONAL, LAPLACIAN, _jet_bwd, _jet_fwd, _run, jet_reference
 from .linear import half_mm
 
 LAP_SHIFT = 8
@@ -45,7 +45,7 @@ def forward(x: torch.Tensor, omegas: tuple, params: tuple, second: str = "laplac
     zs, states = [], [None]
     for i, omega in enumerate(omegas):
         weight, bias = params[2 * i], params[2 * i + 1]
-        if i == 0:  # from x directly (jet_first.py): no z to keep
+        if i == 0:  # from x directly (forward_mode_first.py): no z to keep
             zs.append(None)
             states.append(first_jet(x, weight, bias, omega, 2.0 ** -LAP_SHIFT, p))
             continue

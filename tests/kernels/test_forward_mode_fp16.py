@@ -1,4 +1,4 @@
-"""Φ, ∇Φ and ΔΦ or the Hessian diagonal by forward mode on fp16 operands (kernels/laplacian_half.py, evaluate's
+"""Φ, ∇Φ and ΔΦ or the Hessian diagonal by forward mode on fp16 operands (kernels/forward_mode_fp16.py, evaluate's
 path under fp16) against
 float64 autograd through the same forward mode, within fp16's rounding: the output state and every parameter's
 gradient under losses on the Laplacian, the Jacobian and the value; 2D and 3D, no biases, batch 1, gradients far
@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from torchsiren import Siren, evaluate
-from torchsiren.kernels import laplacian_half
+from torchsiren.kernels import forward_mode_fp16
 from torchsiren.kernels.dispatch import operand_precision
 from .helpers import DEVICE, assert_gradients_close, float64_layers, needs_triton, relative_error, stack
 
@@ -23,11 +23,11 @@ def test_fp16_state_and_weight_gradients_matchfloat64_layers(widths, bias, m, si
     d = widths[0]
     p = 2 + d if second == "laplacian" else 1 + 2 * d
     x = torch.rand(m, d, device=DEVICE) * 2 - 1
-    out = laplacian_half.value_jacobian_second(x, layers, second)
+    out = forward_mode_fp16.value_jacobian_second(x, layers, second)
     wanted = float64_layers(layers)
     params = [t for w, b, _ in layers for t in (w, b) if t is not None]
     params64 = [t for w, b, _ in wanted for t in (w, b) if t is not None]
-    out64 = laplacian_half._plain(x.double(), [t for w, b, _ in wanted for t in (w, b)],
+    out64 = forward_mode_fp16._plain(x.double(), [t for w, b, _ in wanted for t in (w, b)],
                                   tuple(o for *_, o in wanted[:-1]), second)
     assert out.shape == out64.shape == (m, p, widths[-1]) and out.dtype == torch.float32
     for row in range(p):  # value, Jacobian rows, the Laplacian or the Hessian diagonal
@@ -45,8 +45,8 @@ def test_a_derivative_of_the_backward_recomputes_in_float32():
     params = [t for w, b, _ in layers for t in (w, b)]
     omegas = tuple(o for *_, o in layers[:-1])
     results = []
-    for fn in (lambda: laplacian_half.value_jacobian_second(x, layers),
-               lambda: laplacian_half._plain(x, params, omegas)):
+    for fn in (lambda: forward_mode_fp16.value_jacobian_second(x, layers),
+               lambda: forward_mode_fp16._plain(x, params, omegas)):
         out = fn()
         first = torch.autograd.grad((out[:, -1] ** 2).mean(), params, create_graph=True)
         results.append(torch.autograd.grad(sum((g ** 2).sum() for g in first), params))
@@ -56,8 +56,8 @@ def test_a_derivative_of_the_backward_recomputes_in_float32():
 
 def test_evaluate_routes_a_fused_siren_through_it_under_fp16(monkeypatch):
     calls = []
-    real = laplacian_half.value_jacobian_second
-    monkeypatch.setattr(laplacian_half, "value_jacobian_second", lambda *a: calls.append(a[2]) or real(*a))
+    real = forward_mode_fp16.value_jacobian_second
+    monkeypatch.setattr(forward_mode_fp16, "value_jacobian_second", lambda *a: calls.append(a[2]) or real(*a))
     torch.manual_seed(0)
     model = Siren(2, 1, 32, 2, implementation="fused").to(DEVICE)
     x = torch.rand(64, 2, device=DEVICE) * 2 - 1

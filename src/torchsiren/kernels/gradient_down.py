@@ -1,5 +1,5 @@
 """The down pass of gradient.py's backward in one pass: ā = h̄ ⊙ c + κ q ⊙ g ⊙ s with ā's column sums (the bias
-gradient) added atomically, on float32 tensors (gradient.py) or fp16 ones (gradient_half.py)."""
+gradient) added atomically, on float32 tensors (gradient.py) or fp16 ones (gradient_fp16.py)."""
 from __future__ import annotations
 
 import torch
@@ -21,7 +21,7 @@ if triton is not None:
                      TOP: tl.constexpr, WIDE: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
         """out = h̄ ⊙ c + κ q ⊙ g ⊙ s, all (M, N) row-major; at the top layer h̄ = ȳ w_out (ȳ (M,), w_out (N,))
         and g = w_out (broadcast). gb[0:N] += column sums of out; at the top gb[N:2N] += column sums of q ⊙ c.
-        Float32 arithmetic on float32 or fp16 tensors (gradient_half.py); out in c's dtype."""
+        Float32 arithmetic on float32 or fp16 tensors (gradient_fp16.py); out in c's dtype."""
         rows, cols, row_ok, col_ok, at, ok = tile(M, N, WIDE, BLOCK_M, BLOCK_N)
         if TOP:
             wo = tl.load(wo_ptr + cols, mask=col_ok, other=0.0)[None, :]

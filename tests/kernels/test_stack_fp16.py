@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from torchsiren import Siren
-from torchsiren.kernels import half
+from torchsiren.kernels import stack_fp16 as half
 from torchsiren.kernels.dispatch import half_operands, operand_precision
 from torchsiren.kernels.stack import _plain, sine_stack
 from .helpers import DEVICE, assert_gradients_close, needs_triton, relative_error, stack

@@ -1,11 +1,11 @@
-"""The first sine layer's jet straight from x (kernels/jet_first.py) against the general jet on the state
+"""The first sine layer's jet straight from x (kernels/forward_mode_first.py) against the general jet on the state
 [x, I, 0], in float64 autograd: the state (Laplacian or Hessian-diagonal rows), and the weight and bias gradients
 through every row; float32, and fp16 (which takes linear.sincos's fast sine and cosine on a GPU)."""
 import pytest
 import torch
 
 from torchsiren.kernels.reference import jet_reference
-from torchsiren.kernels.jet_first import first_jet, first_jet_backward
+from torchsiren.kernels.forward_mode_first import first_jet, first_jet_backward
 from .helpers import DEVICE, close, needs_triton, poison
 
 pytestmark = needs_triton

@@ -1,11 +1,11 @@
 """Φ, ∇Φ and their hand-written backward (gradient.py) on fp16 operands (--precision fp16).
 
 The same passes as gradient.py, with every N × width tensor stored in fp16 and every matmul on fp16 tensor
-cores with float32 accumulation (gemm16.py), the elementwise work in the matmuls' epilogues:
-  forward: the stack's fp16 forward (half.py) gives s and c = ω cos; then ∇Φ's chain, g_(l-1) = δ_l W_l and
+cores with float32 accumulation (matmul_fp16.py), the elementwise work in the matmuls' epilogues:
+  forward: the stack's fp16 forward (stack_fp16.py) gives s and c = ω cos; then ∇Φ's chain, g_(l-1) = δ_l W_l and
            δ_(l-1) = g_(l-1) ⊙ c_(l-1), one matmul per layer writing both g and δ;
   up:      q_l = ḡ_(l-1) W_lᵀ and ḡ_l = q_l ⊙ c_l, one matmul writing both;
-  down:    ā_l = h̄_l ⊙ c_l − ω² q_l ⊙ g_l ⊙ s_l (down.py's pass, fp16 in and out), h̄_(l-1) = ā_l W_l.
+  down:    ā_l = h̄_l ⊙ c_l − ω² q_l ⊙ g_l ⊙ s_l (gradient_down.py's pass, fp16 in and out), h̄_(l-1) = ā_l W_l.
 Weight gradients are cuBLAS fp16 matmuls with float32 output; biases are summed in float32.
 Range: the top of ∇Φ's chain multiplies by w_out ⊙ W_top (~1e-5 at initialisation, below fp16's normal range),
 so that product is stored times 2^TOP_SHIFT and the matmul scales back. The backward scales ∂L/∂Φ and ∂L/∂∇Φ
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import torch
 
-from . import half
-from .chain import chain
-from .down import down_pass
+from . import stack_fp16 as half
+from .stack_chain import chain
+from .gradient_down import down_pass
 from .foreach import scale_
-from .gemm16 import matmul16
+from .matmul_fp16 import matmul16
 from .linear import half_mm
 
 MAX_EXPONENT = 4

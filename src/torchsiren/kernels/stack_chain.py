@@ -1,12 +1,12 @@
 """∂L/∂z of the layer below a sine layer, in one pass after the matmul: (∂L/∂z · W) ⊙ y'_below, with the layer
 below's bias gradient summed in the same pass (atomic adds: on a GPU not bitwise reproducible from run to run).
 Below a last linear layer of few outputs the product is an outer product, computed in the kernel itself, so its
-∂L/∂y is never stored. Used by the stack's backward in float32 (stack.py) and with fp16 operands (half.py)."""
+∂L/∂y is never stored. Used by the stack's backward in float32 (stack.py) and with fp16 operands (stack_fp16.py)."""
 from __future__ import annotations
 
 import torch
 
-from .gemm16 import matmul16
+from .matmul_fp16 import matmul16
 from .linear import SMALL_K
 from .tiles import launch
 
@@ -49,16 +49,16 @@ def chain(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad
           keep_product: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
     """(grad_z @ weight) ⊙ d: the gradient of the pre-activation of the layer below, from grad_z (M, K) of the
     layer above, its weight (K, N) and the layer below's y' = d (M, N), as d's dtype (float32, or fp16 for
-    kernels/half.py). Adds its column sums into bias_grad (N,) (zero it first) when given. keep_product: return
-    (the result, grad_z @ weight) (kernels/gradient_half.py's up pass).
+    kernels/stack_fp16.py). Adds its column sums into bias_grad (N,) (zero it first) when given. keep_product: return
+    (the result, grad_z @ weight) (kernels/gradient_fp16.py's up pass).
     A narrow K (a last linear layer) is one kernel of FMAs. A wide float32 one is a cuBLAS matmul (torch's TF32
     switch) whose output the kernel scales: a TF32 Triton matmul with this epilogue measured 20% slower than cuBLAS
-    at width 512 on an H200. A wide fp16 one is gemm16's matmul with this epilogue, which beats cuBLAS + a pass."""
+    at width 512 on an H200. A wide fp16 one is matmul_fp16's matmul with this epilogue, which beats cuBLAS + a pass."""
     m, k = grad_z.shape
     n = weight.shape[1]
     fma = k < SMALL_K
     grad_z, weight, d = grad_z.contiguous(), weight.contiguous(), d.contiguous()
-    if not fma and grad_z.dtype == torch.float16:  # fp16 operands (half.py): one matmul with this epilogue
+    if not fma and grad_z.dtype == torch.float16:  # fp16 operands (stack_fp16.py): one matmul with this epilogue
         return matmul16(grad_z, weight, d, keep_product, bias_grad=bias_grad)
     product = grad_z if fma else grad_z @ weight
     out = torch.empty(m, n, device=grad_z.device, dtype=d.dtype)  # never in place: autotuning reruns it

@@ -1,8 +1,8 @@
-"""fp16 matmuls with the sine layer's elementwise work in their epilogue (the fp16 stack, half.py).
+"""fp16 matmuls with the sine layer's elementwise work in their epilogue (the fp16 stack, stack_fp16.py).
 
 `sine_gemm`: y = sin(ω (x Wᵀ + b)) and y' = ω cos(·), fp16 out, from fp16 x; `matmul16`: α a b, or the chain's
 (g W) ⊙ y' with its column sums (the bias gradient below) added atomically, optionally keeping the product too
-(gradient_half.py), fp16 out. Accumulation, bias and sine are float32. Against
+(gradient_fp16.py), fp16 out. Accumulation, bias and sine are float32. Against
 cuBLAS's fp16 matmul plus a separate pass, which writes and rereads the product (docs/performance.md).
 """
 from __future__ import annotations

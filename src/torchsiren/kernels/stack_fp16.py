@@ -3,7 +3,7 @@
 fp16 keeps 10 mantissa bits, as TF32 does, and a SIREN's activations (sines, in [-1, 1]) and their derivatives
 (ω₀ cos, in [-ω₀, ω₀]) sit well inside its range. So the stack stores them in fp16, the operands TF32 would have
 rounded them to anyway, and each matmul reads half the bytes at twice TF32's tensor-core rate. A hidden layer is
-one Triton matmul with the sine in its epilogue, and the backward's (∂L/∂z W) ⊙ y' one more (gemm16.py).
+one Triton matmul with the sine in its epilogue, and the backward's (∂L/∂z W) ⊙ y' one more (matmul_fp16.py).
 What stays float32:
   - the first layer's argument (exact float32 FMAs, as in every precision) and every sine's argument: the float32
     accumulator plus the float32 bias. Rounding the pre-activation to fp16 instead cost 1.3-1.6 dB at 2000 steps;
@@ -21,7 +21,7 @@ from __future__ import annotations
 import torch
 
 from .dispatch import interpreting
-from .gemm16 import sine_gemm
+from .matmul_fp16 import sine_gemm
 from .linear import SMALL_K, _fused, half_mm
 
 try:
