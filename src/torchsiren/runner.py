@@ -54,7 +54,8 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
         run.write_metrics(metrics)
         from .report import write_index
         pictures = getattr(problem, "pictures", {}) | {"progress": "progress.png"}
-        write_index(run.path, f"torchsiren {problem.task}", metrics, pictures, run.read_config())
+        write_index(run.path, f"torchsiren {problem.task}", metrics, pictures, run.read_config(),
+                    getattr(problem, "audio", None))
     return model, metrics, result
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
+import signal
 import sys
 
 from ..errors import TorchSirenError, TrainingInterrupted
@@ -30,6 +32,22 @@ def _name_flags(parser: argparse.ArgumentParser) -> None:
                 _name_flags(child)
 
 
+@contextlib.contextmanager
+def _deferred_interrupt():
+    """Hold Ctrl-C back while the commands' modules import (an interrupt inside torch's or NumPy's import can
+    surface as another error, with a traceback); the list it yields is non-empty if one came."""
+    interrupted: list[bool] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        yield interrupted
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
 def _given(argv: list[str], args: argparse.Namespace) -> set[str]:
     """The options (dests) written on the command line, positionals included when they have a value."""
     dest_of = {flag: dest for dest, flag in args.flags.items()}
@@ -49,11 +67,12 @@ def in_flags(exc: TorchSirenError, flags: dict[str, str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
-    try:  # importing torch takes a second or two: Ctrl-C there is an interruption too, not a traceback
-        args = build_parser().parse_args(argv)
-    except KeyboardInterrupt:
+    with _deferred_interrupt() as interrupted:  # importing torch takes a second or two
+        parser = build_parser()
+    if interrupted:
         sys.stderr.write("torchsiren: interrupted\n")
         return 130
+    args = parser.parse_args(argv)
     try:
         if getattr(args, "resume", None):
             from .common import restore_options

@@ -6,18 +6,21 @@ import json
 from pathlib import Path
 
 
-def write_index(out_dir: Path, title: str, metrics: dict, pictures: dict[str, str], config: dict | None = None
-                ) -> Path:
-    """Write out_dir/index.html with a metrics table, the pictures ({caption: file}) and the config."""
+def write_index(out_dir: Path, title: str, metrics: dict, pictures: dict[str, str], config: dict | None = None,
+                audio: dict[str, str] | None = None) -> Path:
+    """Write out_dir/index.html with a metrics table, audio players ({caption: file}), the pictures
+    ({caption: file}) and the config."""
     rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(_fmt(v))}</td></tr>"
                    for k, v in metrics.items())
     figs = "".join(f'<figure><img src="{html.escape(f)}"><figcaption>{html.escape(c)}</figcaption></figure>'
                    for c, f in pictures.items() if (Path(out_dir) / f).exists())
+    players = "".join(f'<figure><audio controls src="{html.escape(f)}"></audio><figcaption>{html.escape(c)}'
+                      f'</figcaption></figure>' for c, f in (audio or {}).items() if (Path(out_dir) / f).exists())
     cfg = f"<h2>config</h2><pre>{html.escape(json.dumps(config, indent=2))}</pre>" if config else ""
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em}} figure{{display:inline-block;margin:.5em;text-align:center}}
 img{{max-width:320px;image-rendering:pixelated;border:1px solid #ccc}} td{{padding:2px 12px}}</style></head>
-<body><h1>{html.escape(title)}</h1><table>{rows}</table><div>{figs}</div>{cfg}</body></html>"""
+<body><h1>{html.escape(title)}</h1><table>{rows}</table><div>{players}</div><div>{figs}</div>{cfg}</body></html>"""
     path = Path(out_dir) / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
