@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from ..data import cameraman, load_image, resize_longer_side
@@ -34,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_train_options(p, f"training steps (default {CPU_STEPS} on CPU, {GPU_STEPS} on GPU)")
     p.set_defaults(handler=run, lr=1e-3, schedule="cosine")
     _audio_parser(kinds)
+    _video_parser(kinds)
     for action in p._actions:  # say this command's own defaults in --help
         if action.dest == "lr":
             action.help = "Adam learning rate (1e-3; the paper's is 1e-4 with --schedule constant)"
@@ -102,4 +104,45 @@ def run_audio(args: argparse.Namespace) -> int:
     config = train_config_from_args(args, AUDIO_STEPS_GPU if is_gpu(device) else AUDIO_STEPS_CPU)
     spec = model_spec_from_args(args, 1, samples.shape[1], samples=samples.shape[0])
     what = f"fitting {settings['path'] or 'the bundled melody'} ({samples.shape[0]} samples at {rate} Hz)"
+    return execute(args, problem, spec, config, device, settings, what)
+
+
+VIDEO_STEPS_CPU, VIDEO_STEPS_GPU = 300, 5000
+VIDEO_BATCH = 1 << 16  # random voxels per step, at most
+
+
+def _video_parser(kinds: argparse._SubParsersAction) -> None:
+    p = kinds.add_parser("video", help="fit a video (default: a bundled panning-and-zooming clip made by code)")
+    p.add_argument("path", nargs="?", default=None, help="GIF, MP4/AVI (with imageio-ffmpeg), a folder of frames, "
+                                                         "or a .npy array (T, H, W[, C])")
+    p.add_argument("--frames", type=int, default=None, help="use the first N frames")
+    p.add_argument("--size", type=int, default=None, help="scale every frame's longer side to N pixels")
+    p.add_argument("--batch-size", type=int, default=None, help=f"random voxels per step (default {VIDEO_BATCH} "
+                                                                 "or the whole video if smaller)")
+    p.add_argument("--out", default=None, help="run folder (default runs/fit-video-TIME)")
+    add_resume_option(p)
+    add_model_options(p)
+    add_train_options(p, f"training steps (default {VIDEO_STEPS_CPU} on CPU, {VIDEO_STEPS_GPU} on GPU)")
+    p.set_defaults(handler=run_video, lr=1e-3, schedule="cosine")
+
+
+def run_video(args: argparse.Namespace) -> int:
+    from ..data.video import load_video, panning_video
+    from ..problems.video import VideoFitting
+    device = resolve_device(args.device)
+    positive_int("--frames", args.frames)
+    positive_int("--size", args.size)
+    positive_int("--batch-size", args.batch_size)
+    if args.path:
+        video = load_video(args.path, frames=args.frames, size=args.size)
+    else:
+        video = panning_video(frames=args.frames or 32, size=args.size or 64)
+    batch = args.batch_size or min(VIDEO_BATCH, int(np.prod(video.shape[:3])))
+    settings = {"path": str(Path(args.path).resolve()) if args.path else None, "frames": args.frames,
+                "size": args.size, "batch_size": args.batch_size}
+    problem = VideoFitting(video, batch, device=device)
+    config = train_config_from_args(args, VIDEO_STEPS_GPU if is_gpu(device) else VIDEO_STEPS_CPU)
+    spec = model_spec_from_args(args, 3, video.shape[3], samples=min(video.shape[1:3]))
+    what = (f"fitting {settings['path'] or 'the bundled clip'} ({video.shape[0]} frames of "
+            f"{video.shape[2]}x{video.shape[1]})")
     return execute(args, problem, spec, config, device, settings, what)

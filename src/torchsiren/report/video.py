@@ -14,3 +14,22 @@ def save_animation(path: Path, frames: list[np.ndarray], fps: int = 10) -> None:
     cmap = colormaps["RdBu_r"]
     rgb = [(cmap(np.clip(0.5 + 0.5 * f / lim, 0, 1))[..., :3] * 255).astype(np.uint8) for f in frames]
     iio.imwrite(path, np.stack(rgb), duration=1000 / fps, loop=0)
+
+
+def save_video(path: Path, frames: np.ndarray, fps: int = 12) -> None:
+    """(T, H, W, C) frames in [0, 1] as a looping GIF (or MP4 by the suffix, with imageio's ffmpeg plugin)."""
+    import imageio.v3 as iio
+    rgb = (np.clip(frames, 0, 1) * 255 + 0.5).astype(np.uint8)
+    rgb = rgb[..., 0] if rgb.shape[-1] == 1 else rgb
+    if Path(path).suffix == ".gif":
+        iio.imwrite(path, rgb, duration=1000 / fps, loop=0)
+    else:
+        iio.imwrite(path, rgb, fps=fps)
+
+
+def save_frames_side_by_side(path: Path, truth: np.ndarray, pred: np.ndarray, count: int = 4) -> None:
+    """`count` evenly spaced frames: ground truth on top, the reconstruction below, as one PNG."""
+    from ..data.image import save_image
+    which = np.linspace(0, truth.shape[0] - 1, min(count, truth.shape[0])).round().astype(int)
+    save_image(path, np.concatenate([np.concatenate(list(truth[which]), 1), np.concatenate(list(pred[which]), 1)],
+                                    0))
