@@ -155,7 +155,8 @@ def reopen_run(path: str, task: str, config: TrainConfig):
 
 def continue_run(args: argparse.Namespace, run_dir, cfg: dict, config: TrainConfig, problem, spec: ModelSpec,
                  device: torch.device) -> int:
-    """Record the new step count in config.json and train on from the run's checkpoint."""
+    """Record the training options (the changeable ones may differ) in config.json and train on from the run's
+    checkpoint."""
     from ..runner import run_experiment
     cfg["train"] = config.to_dict()
     run_dir.write_config(cfg)
@@ -169,9 +170,7 @@ def execute(args: argparse.Namespace, problem, spec: ModelSpec, config: TrainCon
     A resumed run keeps its training options; its problem and model options must be the ones it was started with."""
     from ..runner import run_experiment
     from ..training import RunDir
-    if device.type != "cuda" and config.precision in ("tf32", "fp16"):
-        raise TorchSirenError(f"--precision {config.precision} needs a CUDA GPU (on the CPU every matmul is fp32); "
-                              "use fp32")
+    config.check_device(device)  # before the run folder is made
     if getattr(args, "resume", None):  # restore_options has put the run's own options into args
         run_dir, cfg = reopen_run(args.resume, problem.task, config)
         now = json.loads(json.dumps({"model": spec.to_dict(), **settings}))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from .dispatch import interpreting
-from .reference import DIAGONAL, LAPLACIAN, NONE, _differentiable_backward, _second_kind, jet_reference  # noqa: F401
+from .reference import _differentiable_backward, _second_kind
 from .linear import column_sum, fast_sincos
 
 try:

@@ -45,6 +45,14 @@ class TrainConfig:
             raise TorchSirenError(f"schedule must be one of {', '.join(SCHEDULES)}, got {self.schedule!r}")
         return self
 
+    def check_device(self, device, interpreter: bool = False) -> "TrainConfig":
+        """Refuse operand precisions the device cannot run (tf32 and fp16 are CUDA's); `interpreter`: Triton's CPU
+        interpreter runs the fp16 kernels on CPU tensors (the tests)."""
+        if device.type != "cuda" and self.precision in ("tf32", "fp16") and not interpreter:
+            raise TorchSirenError(f"precision {self.precision} needs a CUDA GPU (on the CPU every matmul is fp32); "
+                                  "use fp32", "precision")
+        return self
+
     def lr_at(self, step: int, total: int | None = None) -> float:
         """Learning rate for the update that follows `step` completed steps."""
         total = total or self.steps

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from ..errors import TorchSirenError, TrainingDiverged, TrainingInterrupted
+from ..errors import TrainingDiverged, TrainingInterrupted
 from ..problems.constraint import Problem
 from ..kernels.dispatch import interpreting, operand_precision
 from .adam import Adam
@@ -109,9 +109,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     """
     config.validate()
     device = next(model.parameters()).device
-    if device.type != "cuda" and config.precision in ("tf32", "fp16") and not interpreting():
-        raise TorchSirenError(f"precision {config.precision} needs a CUDA GPU (on the CPU every matmul is fp32); use "
-                              "fp32", "precision")
+    config.check_device(device, interpreter=interpreting())
     static = problem.static
     graphed = config.cuda_graph and device.type == "cuda" and problem.replayable
     # torch.compile of the whole loss pays off on the CPU for full-batch runs without autograd derivatives
