@@ -11,6 +11,7 @@ from __future__ import annotations
 import torch
 
 from .dispatch import interpreting
+from .tiles import autotune
 from .reference import _differentiable_backward, _second_kind
 from .linear import column_sum, fast_sincos
 
@@ -93,7 +94,7 @@ if triton is not None:
 
     _JET_CONFIGS = [triton.Config({"BLOCK_R": r, "BLOCK_F": f}, num_warps=w)
                     for r, f, w in [(32, 128, 4), (16, 256, 4), (64, 64, 4), (32, 256, 8), (8, 256, 2)]]
-    _tuned = {k: triton.autotune(_JET_CONFIGS, key=["F", "D", "SECOND", "P", "FAST"])(k)
+    _tuned = {k: autotune(_JET_CONFIGS, key=["F", "D", "SECOND", "P", "FAST"])(k)
               for k in (_jet_fwd, _jet_bwd)}
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import torch
 
 from .dispatch import interpreting
+from .tiles import autotune
 from .linear import fast_sincos
 
 try:
@@ -90,7 +91,7 @@ if triton is not None:
             tl.store(row + (1 + i) * F, tl.sum(gv * xi[:, None], axis=0), mask=f_ok)
 
     _CONFIGS = [triton.Config({"BLOCK_F": f}, num_warps=w) for f, w in ((64, 4), (128, 4), (256, 8))]
-    _tuned = {k: triton.autotune(_CONFIGS, key=["F", "D", "P", "FAST"])(k) for k in (_first_fwd, _first_bwd)}
+    _tuned = {k: autotune(_CONFIGS, key=["F", "D", "P", "FAST"])(k) for k in (_first_fwd, _first_bwd)}
 
 
 def _launch(kernel, n: int, f: int, *args, **flags) -> None:

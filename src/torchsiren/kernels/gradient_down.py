@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from .linear import column_sum
-from .tiles import launch
+from .tiles import autotune, launch
 
 try:
     import triton
@@ -39,7 +39,7 @@ if triton is not None:
         if TOP:
             tl.atomic_add(gb_ptr + N + cols, tl.sum(q * c, axis=0), mask=col_ok)
 
-    _tuned = triton.autotune(CONFIGS, key=["N", "TOP", "WIDE"], reset_to_zero=["gb_ptr"])(_down_kernel)
+    _tuned = autotune(CONFIGS, key=["N", "TOP", "WIDE"], reset_to_zero=["gb_ptr"])(_down_kernel)
 
 
 def down_pass(h_bar: torch.Tensor | None, y_bar: torch.Tensor, w_out: torch.Tensor, c: torch.Tensor, q: torch.Tensor,

@@ -14,6 +14,7 @@ import contextlib
 import torch
 
 from .dispatch import float32_matmuls, interpreting, matmul_precision
+from .tiles import autotune
 
 try:
     import triton
@@ -60,7 +61,7 @@ if triton is not None:
     # configs keep first-call autotuning short.
     _CONFIGS = [triton.Config({"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, num_warps=4, num_stages=4),
                 triton.Config({"BLOCK_M": 64, "BLOCK_N": 256, "BLOCK_K": 32}, num_warps=8, num_stages=3)]
-    _tuned = triton.autotune(_CONFIGS, key=["N", "K", "PRECISION", "WIDE"])(_sine_linear_kernel)
+    _tuned = autotune(_CONFIGS, key=["N", "K", "PRECISION", "WIDE"])(_sine_linear_kernel)
 
     @triton.jit
     def _sine_epilogue_kernel(z_ptr, b_ptr, y_ptr, d_ptr, NUMEL, N, omega, HAS_BIAS: tl.constexpr,

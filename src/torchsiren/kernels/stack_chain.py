@@ -8,7 +8,7 @@ import torch
 
 from .matmul_fp16 import matmul16
 from .linear import SMALL_K
-from .tiles import launch
+from .tiles import autotune, launch
 
 try:
     import triton
@@ -42,7 +42,7 @@ if triton is not None:
         if BIAS_SUM:
             tl.atomic_add(gb_ptr + cols, tl.sum(acc, axis=0), mask=col_ok)
 
-    _tuned = triton.autotune(CONFIGS, key=["N", "K", "FMA", "WIDE"], reset_to_zero=["gb_ptr"])(_chain_kernel)
+    _tuned = autotune(CONFIGS, key=["N", "K", "FMA", "WIDE"], reset_to_zero=["gb_ptr"])(_chain_kernel)
 
 
 def chain(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad: torch.Tensor | None,

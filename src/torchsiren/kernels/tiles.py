@@ -3,6 +3,8 @@
 Triton's CPU interpreter, which cannot autotune)."""
 from __future__ import annotations
 
+import inspect
+
 try:
     import triton
     import triton.language as tl
@@ -26,6 +28,14 @@ if triton is not None:
     # memory-bound passes over N × 256-ish tensors: a few shapes, so first-call autotuning stays short
     CONFIGS = [triton.Config({"BLOCK_M": m, "BLOCK_N": n}, num_warps=w)
                for m, n, w in ((64, 64, 4), (128, 64, 4), (32, 256, 8), (64, 256, 8))]
+
+
+def autotune(configs: list, key: list[str], **kwargs):
+    """`triton.autotune` whose choices persist in Triton's cache folder (`TRITON_CACHE_DIR`, keyed by GPU, kernel
+    and shape), so that a second process on the same machine starts without tuning again."""
+    if "cache_results" in inspect.signature(triton.autotune).parameters:
+        kwargs["cache_results"] = True
+    return triton.autotune(configs, key=key, **kwargs)
 
 
 def launch(kernel, tuned, m: int, n: int, *args, **flags) -> None:
