@@ -62,3 +62,23 @@ def test_both_forms_agree(form):
     z = 3.0 * (x.double() @ w.double().T + b.double())
     close(y, torch.sin(z), TOL)
     close(d, 3.0 * torch.cos(z), TOL)
+
+
+@pytest.mark.parametrize("omega", [3000.0, 30000.0])
+def test_audio_first_layer_keeps_float32_accuracy(omega):
+    """A first layer with the ω₀ of audio (3000, and ten times it for long clips): sin of arguments in the
+    thousands. The fused layer must be as close to float64 as PyTorch's own float32 layer is."""
+    torch.set_float32_matmul_precision("highest")
+    x = torch.linspace(-1, 1, 4097, device=DEVICE)[:, None].requires_grad_()
+    w = (torch.rand(64, 1, device=DEVICE) * 2 - 1).requires_grad_()
+    b = (torch.rand(64, device=DEVICE) * 2 - 1).requires_grad_()
+    want = reference(x, w, b, omega)
+    got, plain = sine_linear(x, w, b, omega), torch.sin(omega * torch.nn.functional.linear(x, w, b))
+    plain_error = (plain.double() - want).abs().max().item()
+    assert (got.double() - want).abs().max().item() <= 1.5 * plain_error + 1e-6
+    g = torch.randn_like(got)
+    got_grads = torch.autograd.grad(got, (x, w, b), g)
+    plain_grads = torch.autograd.grad(plain, (x, w, b), g)
+    want_grads = torch.autograd.grad(want, (x, w, b), g.double())
+    for a, p, e in zip(got_grads, plain_grads, want_grads):
+        assert (a.double() - e).abs().max() <= 1.5 * (p.double() - e).abs().max() + 1e-6 * e.abs().max()

@@ -30,7 +30,8 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
                    help=f"network: {', '.join(MODEL_NAMES)} (default siren)")
     g.add_argument("--hidden-features", type=int, default=256, help="width of the hidden layers (256)")
     g.add_argument("--hidden-layers", type=int, default=3, help="hidden layers after the first (3)")
-    g.add_argument("--first-omega", type=float, default=30.0, help="ω₀ of the first sine layer (30)")
+    g.add_argument("--first-omega", type=omega_value, default=30.0,
+                   help="ω₀ of the first sine layer (30), or auto (from the signal's spectrum; fit commands)")
     g.add_argument("--hidden-omega", type=float, default=30.0, help="ω₀ of the other sine layers (30)")
     g.add_argument("--implementation", default="auto", choices=IMPLEMENTATIONS,
                    help="SIREN kernels: auto (fused Triton on CUDA when available), torch or fused")
@@ -58,8 +59,29 @@ def add_train_options(p: argparse.ArgumentParser, steps_help: str = "training st
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def omega_value(text: str) -> float | str:
+    """--first-omega: a number or `auto`."""
+    if text == "auto":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes a number or auto, got {text!r}") from None
+
+
+def resolve_first_omega(args: argparse.Namespace, signal) -> None:
+    """Replace `--first-omega auto` by the value the rule picks for `signal` (*grid, channels), and say it."""
+    if args.first_omega == "auto":
+        from ..models.first_omega import auto_first_omega
+        args.first_omega = round(auto_first_omega(signal), 1)
+        print(f"first-layer ω₀ {args.first_omega:g} (auto: from the signal's spectrum)")
+
+
 def model_spec_from_args(args: argparse.Namespace, in_features: int, out_features: int,
                          samples: int | None = None) -> ModelSpec:
+    if args.first_omega == "auto":
+        raise TorchSirenError("--first-omega auto needs a signal to fit (fit or compare image|audio|video); "
+                              "give a number here")
     return ModelSpec(name=args.model, in_features=in_features, out_features=out_features,
                      hidden_features=args.hidden_features, hidden_layers=args.hidden_layers,
                      first_omega_0=args.first_omega, hidden_omega_0=args.hidden_omega, samples=samples,
@@ -129,8 +151,8 @@ def restore_options(args: argparse.Namespace, explicit: set[str]) -> None:
 
 
 def _comparable(value, dest: str):
-    """A setting as config.json stores it (paths absolute)."""
-    if dest == "path" and value is not None:
+    """A setting as config.json stores it (paths of files absolute; a bundled sample's name as it is)."""
+    if dest == "path" and value is not None and Path(value).exists():
         return str(Path(value).resolve())
     return json.loads(json.dumps(value))
 

@@ -1,4 +1,5 @@
-"""`torchsiren compare image [PATH]`: SIREN and every baseline with the same budget; the paper's Fig. 1 panel."""
+"""`torchsiren compare image|poisson|audio|video`: SIREN and the baselines with one budget, one table; for images
+the paper's Fig. 1 panel."""
 from __future__ import annotations
 
 import argparse
@@ -11,9 +12,10 @@ from ..models import MODEL_NAMES
 from ..runner import run_experiment
 from ..training import RunDir, write_json
 from .common import add_model_options, add_train_options, is_gpu, model_spec_from_args, positive_int, \
-    train_config_from_args
+    resolve_first_omega, train_config_from_args
 from ..problems.poisson import SOURCES
-from .fit import CPU_SIZE, image_problem
+from .fit import AUDIO_OMEGA, AUDIO_STEPS_CPU, AUDIO_STEPS_GPU, CPU_SIZE, VIDEO_STEPS_CPU, VIDEO_STEPS_GPU, \
+    add_audio_options, add_video_options, audio_problem, image_problem, video_problem
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -43,6 +45,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_train_options(q, "training steps per model (default 300 CPU / 10000 GPU)")
     q.set_defaults(handler=run_poisson)
 
+    # audio and video: the paper's claim that SIREN fits them and ReLU + P.E. does not, at one parameter count
+    a = kinds.add_parser("audio", help="SIREN vs ReLU + P.E. on a sound, same parameter count (default: melody)")
+    add_audio_options(a, "runs/compare-audio-TIME")
+    _add_compare_options(a, "siren,relu-pe")
+    add_model_options(a)
+    add_train_options(a, f"training steps per model (default {AUDIO_STEPS_CPU} CPU / {AUDIO_STEPS_GPU} GPU)")
+    a.set_defaults(handler=run_audio, first_omega=AUDIO_OMEGA, lr=1e-3, schedule="cosine")
+    v = kinds.add_parser("video", help="SIREN vs ReLU + P.E. on a video, same parameter count (default: the "
+                                       "bundled clip)")
+    add_video_options(v, "runs/compare-video-TIME")
+    _add_compare_options(v, "siren,relu-pe")
+    add_model_options(v)
+    add_train_options(v, f"training steps per model (default {VIDEO_STEPS_CPU} CPU / {VIDEO_STEPS_GPU} GPU)")
+    v.set_defaults(handler=run_video, lr=1e-3, schedule="cosine")
+
+
+def _add_compare_options(p: argparse.ArgumentParser, models: str) -> None:
+    p.add_argument("--models", default=models, help=f"comma-separated model names (default {models})")
+    p.add_argument("--report-steps", default=None, help="steps whose metric the table shows (default: 1/4 and end)")
+    p.add_argument("--same-width", dest="same_parameters", action="store_false",
+                   help="give every model --hidden-features (default: baselines narrowed to SIREN's parameter "
+                        "count)")
+
 
 def run_image(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
@@ -63,8 +88,31 @@ def run_poisson(args: argparse.Namespace) -> int:
     return compare(args, problem, settings, config, device, "compare-poisson")
 
 
-def compare(args: argparse.Namespace, problem, settings: dict, config, device, name: str) -> int:
-    """Train each of --models on one problem with one budget; write results.json/.md and the panel."""
+def run_audio(args: argparse.Namespace) -> int:
+    device = resolve_device(args.device)
+    problem, settings, _ = audio_problem(args, device)
+    config = train_config_from_args(args, AUDIO_STEPS_GPU if is_gpu(device) else AUDIO_STEPS_CPU)
+    return compare(args, problem, settings, config, device, "compare-audio", dims=(1, problem.samples.shape[1]),
+                   samples=problem.length)
+
+
+def run_video(args: argparse.Namespace) -> int:
+    device = resolve_device(args.device)
+    problem, settings, _ = video_problem(args, device)
+    config = train_config_from_args(args, VIDEO_STEPS_GPU if is_gpu(device) else VIDEO_STEPS_CPU)
+    return compare(args, problem, settings, config, device, "compare-video", dims=(3, problem.video.shape[3]),
+                   samples=min(problem.shape[1:]))
+
+
+# per task: the final metric the table shows beside the headline, its column title and format
+_EXTRA = {"fit-audio": ("mse", "MSE", "{:.2e}"), "fit-video": ("psnr_std", "PSNR std (dB)", "{:.2f}")}
+_HEADLINE = {"psnr": "PSNR", "snr_db": "SNR"}
+
+
+def compare(args: argparse.Namespace, problem, settings: dict, config, device, name: str,
+            dims: tuple[int, int] | None = None, samples: int | None = None) -> int:
+    """Train each of --models on one problem with one budget; write results.json/.md (and, for images, the
+    panel). dims: (in, out) features (images: 2 and the channels); samples: per axis, for relu-pe's octaves."""
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     twice = sorted({m for m in models if models.count(m) > 1})
     if twice:
@@ -74,31 +122,59 @@ def compare(args: argparse.Namespace, problem, settings: dict, config, device, n
         raise TorchSirenError(f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODEL_NAMES)}")
     report_steps = _report_steps(args.report_steps, config.steps)
     config.log_every = math.gcd(config.log_every, *report_steps)
-    reference = problem.reference if hasattr(problem, "reference") else problem.image
+    image = getattr(problem, "reference", getattr(problem, "image", None))
+    if dims is None:
+        dims, samples = (2, image.shape[2]), min(problem.shape)
+    if args.first_omega == "auto" and problem.task in ("fit-image", "fit-audio", "fit-video"):
+        resolve_first_omega(args, getattr(problem, "samples", getattr(problem, "video", image)))
+    headline = problem.headline
+    extra_key, extra_title, extra_format = _EXTRA.get(problem.task, ("ssim", "SSIM", "{:.3f}"))
+    args.model = "siren"
+    budget = model_spec_from_args(args, *dims, samples=samples).parameter_count()
     out = RunDir.create(args.out, name)
     results, panels = [], []
     for model_name in models:
         args.model = model_name
-        spec = model_spec_from_args(args, 2, reference.shape[2], samples=min(problem.shape))
-        print(f"[{model_name}] {config.steps} steps on {device}")
+        spec = model_spec_from_args(args, *dims, samples=samples)
+        if getattr(args, "same_parameters", False):
+            spec = spec.with_parameters_at_most(budget)
+        print(f"[{model_name}] {config.steps} steps on {device}, width {spec.hidden_features}")
         model, metrics, result = run_experiment(problem, spec, config, RunDir.create(out.path / model_name, model_name),
                                                 device, settings, progress=not args.quiet)
-        at = {r["step"]: r["psnr"] for r in result.history}
-        results.append({"model": model_name, "psnr_at": {str(s): at.get(s) for s in report_steps},
-                        "psnr": metrics["psnr"], "ssim": metrics["ssim"], "wall_time_s": metrics["wall_time_s"]})
-        panels.append((model_name, problem.predict(model), model))
+        at = {r["step"]: r[headline] for r in result.history}
+        results.append({"model": model_name, "hidden_features": spec.hidden_features,
+                        "parameters": metrics["parameters"], f"{headline}_at": {str(s): at.get(s) for s in report_steps},
+                        headline: metrics[headline], extra_key: metrics[extra_key],
+                        "wall_time_s": metrics["wall_time_s"]})
+        if image is not None:
+            panels.append((model_name, problem.predict(model), model))
     device_label = metrics["device"]
     extra = {"alignment": metrics["alignment"]} if "alignment" in metrics else {}
     write_json(out.file("results.json"), {"task": problem.task, **settings, "steps": config.steps,
                                           "device": device_label, **extra, "results": results})
-    table = _markdown(results, report_steps, device_label, problem.shape, config.steps)
+    if problem.task == "fit-audio":
+        what = f"Audio, {problem.length} samples at {problem.rate} Hz"
+    elif problem.task == "fit-video":
+        what = f"Video, {problem.shape[0]} frames of {problem.shape[2]}x{problem.shape[1]}"
+    else:
+        what = f"Image {problem.shape[1]}x{problem.shape[0]}"
+    head, rows = _table(results, report_steps, headline, (extra_key, extra_title, extra_format))
+    caption = f"{what}, {config.steps} steps each, on {device_label}"
+    table = f"{caption}\n\n{_markdown(head, rows)}"
     if extra:
         table += f"\nPSNR after {extra['alignment']}.\n"
     out.file("results.md").write_text(table, encoding="utf-8")
-    from ..report.compare import write_panel
-    write_panel(out.file("comparison.png"), reference, problem.shape, problem.device, panels)
+    wrote = out.file("results.md")
+    if image is not None:
+        from ..report.compare import write_panel
+        write_panel(out.file("comparison.png"), image, problem.shape, problem.device, panels)
+        wrote = f"{out.file('comparison.png')} and {wrote}"
+    from ..report.html import write_table_index
+    write_table_index(out.path, f"torchsiren {name}", caption, head, rows,
+                      {r["model"]: f"{r['model']}/index.html" for r in results},
+                      {"ground truth and each model: image, |∇|, Δ": "comparison.png"})
     print(table)
-    print(f"wrote {out.file('comparison.png')} and {out.file('results.md')}")
+    print(f"wrote {wrote}; open {out.file('index.html')}")
     return 0
 
 
@@ -114,12 +190,21 @@ def _report_steps(text: str | None, steps: int) -> list[int]:
     return values
 
 
-def _markdown(results: list[dict], steps: list[int], device: str, shape, total: int) -> str:
-    head = "| model | " + " | ".join(f"PSNR @ {s}" for s in steps) + " | SSIM | time (s) |\n"
-    head += "|---" * (len(steps) + 3) + "|\n"
-    rows = "".join(f"| {r['model']} | " + " | ".join(_db(r["psnr_at"][str(s)]) for s in steps)
-                   + f" | {r['ssim']:.3f} | {r['wall_time_s']:.1f} |\n" for r in results)
-    return f"Image {shape[1]}x{shape[0]}, {total} steps each, on {device}\n\n{head}{rows}"
+def _table(results: list[dict], steps: list[int], headline: str, extra: tuple[str, str, str]
+           ) -> tuple[list[str], list[list[str]]]:
+    """Column titles and one row of cells per model."""
+    key, title, fmt = extra
+    name = _HEADLINE.get(headline, headline)
+    head = ["model", "width", "parameters", *(f"{name} @ {s}" for s in steps), title, "time (s)"]
+    rows = [[r["model"], str(r["hidden_features"]), f"{r['parameters']:,}",
+             *(_db(r[f"{headline}_at"][str(s)]) for s in steps), fmt.format(r[key]), f"{r['wall_time_s']:.1f}"]
+            for r in results]
+    return head, rows
+
+
+def _markdown(head: list[str], rows: list[list[str]]) -> str:
+    lines = [head, ["---"] * len(head), *rows]
+    return "".join("| " + " | ".join(cells) + " |\n" for cells in lines)
 
 
 def _db(v: float | None) -> str:

@@ -11,7 +11,7 @@ from ..data import cameraman, load_image, resize_longer_side
 from ..device import check_memory, resolve_device
 from ..problems import ImageFitting
 from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, model_spec_from_args, \
-    positive_int, train_config_from_args
+    positive_int, resolve_first_omega, train_config_from_args
 
 # Defaults: a laptop fits 128² in ~30 s (2 CPU cores: 59-62 dB after 150 steps); a GPU fits the paper's 512².
 # The recipe is Adam 1e-3 with a cosine schedule, which reaches in 150 steps what the paper's (1e-4 constant,
@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     problem = image_problem(settings, device)
     settings["shape"] = list(problem.shape)
     config = train_config_from_args(args, GPU_STEPS if is_gpu(device) else CPU_STEPS)
+    resolve_first_omega(args, problem.image)
     spec = model_spec_from_args(args, 2, problem.image.shape[2], samples=min(problem.shape))
     what = f"fitting {settings['image'] or 'cameraman'} at {problem.shape[1]}x{problem.shape[0]}"
     return execute(args, problem, spec, config, device, settings, what)
@@ -75,36 +76,49 @@ def run(args: argparse.Namespace) -> int:
 # Audio: first-layer ω₀ 3000 on t ∈ [-1, 1] (the authors'; the images' 30 fits far worse), Adam 1e-3 with a
 # cosine schedule as for images.
 AUDIO_STEPS_CPU, AUDIO_STEPS_GPU = 300, 5000
+AUDIO_OMEGA = 3000.0
+AUDIO_HELP = "audio file (WAV, FLAC, OGG; any rate, mono or multi-channel) or a bundled clip: melody (default), counting"
 
 
 def _audio_parser(kinds: argparse._SubParsersAction) -> None:
     p = kinds.add_parser("audio", help="fit a sound (default: the bundled melody)")
-    p.add_argument("path", nargs="?", default=None, help="audio file (WAV, FLAC, OGG; any rate, mono or multi-channel)")
-    p.add_argument("--mono", action="store_true", help="average the channels (default: each channel is an output)")
-    p.add_argument("--batch-size", type=int, default=None, help="random samples per step (default: all)")
-    p.add_argument("--out", default=None, help="run folder (default runs/fit-audio-TIME)")
+    add_audio_options(p, "runs/fit-audio-TIME")
     add_resume_option(p)
     add_model_options(p)
     add_train_options(p, f"training steps (default {AUDIO_STEPS_CPU} on CPU, {AUDIO_STEPS_GPU} on GPU)")
-    p.set_defaults(handler=run_audio, first_omega=3000.0, lr=1e-3, schedule="cosine")
+    p.set_defaults(handler=run_audio, first_omega=AUDIO_OMEGA, lr=1e-3, schedule="cosine")
     for action in p._actions:
         if action.dest == "first_omega":
-            action.help = "ω₀ of the first sine layer (3000 for audio on t in [-1, 1])"
+            action.help = f"ω₀ of the first sine layer ({AUDIO_OMEGA:g} for audio on t in [-1, 1])"
+
+
+def add_audio_options(p: argparse.ArgumentParser, out_default: str) -> None:
+    p.add_argument("path", nargs="?", default=None, help=AUDIO_HELP)
+    p.add_argument("--mono", action="store_true", help="average the channels (default: each channel is an output)")
+    p.add_argument("--batch-size", type=int, default=None, help="random samples per step (default: all)")
+    p.add_argument("--out", default=None, help=f"run folder (default {out_default})")
+
+
+def audio_problem(args: argparse.Namespace, device: torch.device):
+    """(AudioFitting, config.json settings, a label) from the audio options."""
+    from ..data.audio import bundled_or_file
+    from ..problems.audio import AudioFitting
+    positive_int("--batch-size", args.batch_size)
+    samples, rate, label = bundled_or_file(args.path, mono=args.mono)
+    is_file = args.path is not None and Path(args.path).exists()
+    settings = {"path": str(Path(args.path).resolve()) if is_file else (args.path or "melody"),  # or a clip's name
+                "mono": args.mono, "batch_size": args.batch_size}
+    problem = AudioFitting(samples, rate, batch_size=args.batch_size, device=device)
+    return problem, settings, f"{label} ({samples.shape[0]} samples at {rate} Hz)"
 
 
 def run_audio(args: argparse.Namespace) -> int:
-    from ..data.audio import load_audio, melody
-    from ..problems.audio import AudioFitting
     device = resolve_device(args.device)
-    positive_int("--batch-size", args.batch_size)
-    samples, rate = load_audio(args.path, mono=args.mono) if args.path else melody()
-    settings = {"path": str(Path(args.path).resolve()) if args.path else None, "mono": args.mono,
-                "batch_size": args.batch_size}
-    problem = AudioFitting(samples, rate, batch_size=args.batch_size, device=device)
+    problem, settings, what = audio_problem(args, device)
     config = train_config_from_args(args, AUDIO_STEPS_GPU if is_gpu(device) else AUDIO_STEPS_CPU)
-    spec = model_spec_from_args(args, 1, samples.shape[1], samples=samples.shape[0])
-    what = f"fitting {settings['path'] or 'the bundled melody'} ({samples.shape[0]} samples at {rate} Hz)"
-    return execute(args, problem, spec, config, device, settings, what)
+    resolve_first_omega(args, problem.samples)
+    spec = model_spec_from_args(args, 1, problem.samples.shape[1], samples=problem.length)
+    return execute(args, problem, spec, config, device, settings, f"fitting {what}")
 
 
 VIDEO_STEPS_CPU, VIDEO_STEPS_GPU = 300, 5000
@@ -113,23 +127,27 @@ VIDEO_BATCH = 1 << 16  # random voxels per step, at most
 
 def _video_parser(kinds: argparse._SubParsersAction) -> None:
     p = kinds.add_parser("video", help="fit a video (default: a bundled panning-and-zooming clip made by code)")
-    p.add_argument("path", nargs="?", default=None, help="GIF, MP4/AVI (with imageio-ffmpeg), a folder of frames, "
-                                                         "or a .npy array (T, H, W[, C])")
-    p.add_argument("--frames", type=int, default=None, help="use the first N frames")
-    p.add_argument("--size", type=int, default=None, help="scale every frame's longer side to N pixels")
-    p.add_argument("--batch-size", type=int, default=None, help=f"random voxels per step (default {VIDEO_BATCH} "
-                                                                 "or the whole video if smaller)")
-    p.add_argument("--out", default=None, help="run folder (default runs/fit-video-TIME)")
+    add_video_options(p, "runs/fit-video-TIME")
     add_resume_option(p)
     add_model_options(p)
     add_train_options(p, f"training steps (default {VIDEO_STEPS_CPU} on CPU, {VIDEO_STEPS_GPU} on GPU)")
     p.set_defaults(handler=run_video, lr=1e-3, schedule="cosine")
 
 
-def run_video(args: argparse.Namespace) -> int:
+def add_video_options(p: argparse.ArgumentParser, out_default: str) -> None:
+    p.add_argument("path", nargs="?", default=None, help="GIF, MP4/AVI (with imageio-ffmpeg), a folder of frames, "
+                                                         "or a .npy array (T, H, W[, C])")
+    p.add_argument("--frames", type=int, default=None, help="use the first N frames")
+    p.add_argument("--size", type=int, default=None, help="scale every frame's longer side to N pixels")
+    p.add_argument("--batch-size", type=int, default=None, help=f"random voxels per step (default {VIDEO_BATCH} "
+                                                                 "or the whole video if smaller)")
+    p.add_argument("--out", default=None, help=f"run folder (default {out_default})")
+
+
+def video_problem(args: argparse.Namespace, device: torch.device):
+    """(VideoFitting, config.json settings, a label) from the video options."""
     from ..data.video import load_video, panning_video
     from ..problems.video import VideoFitting
-    device = resolve_device(args.device)
     positive_int("--frames", args.frames)
     positive_int("--size", args.size)
     positive_int("--batch-size", args.batch_size)
@@ -140,9 +158,15 @@ def run_video(args: argparse.Namespace) -> int:
     batch = args.batch_size or min(VIDEO_BATCH, int(np.prod(video.shape[:3])))
     settings = {"path": str(Path(args.path).resolve()) if args.path else None, "frames": args.frames,
                 "size": args.size, "batch_size": args.batch_size}
-    problem = VideoFitting(video, batch, device=device)
+    label = (f"{settings['path'] or 'the bundled clip'} ({video.shape[0]} frames of "
+             f"{video.shape[2]}x{video.shape[1]})")
+    return VideoFitting(video, batch, device=device), settings, label
+
+
+def run_video(args: argparse.Namespace) -> int:
+    device = resolve_device(args.device)
+    problem, settings, what = video_problem(args, device)
     config = train_config_from_args(args, VIDEO_STEPS_GPU if is_gpu(device) else VIDEO_STEPS_CPU)
-    spec = model_spec_from_args(args, 3, video.shape[3], samples=min(video.shape[1:3]))
-    what = (f"fitting {settings['path'] or 'the bundled clip'} ({video.shape[0]} frames of "
-            f"{video.shape[2]}x{video.shape[1]})")
-    return execute(args, problem, spec, config, device, settings, what)
+    resolve_first_omega(args, problem.video)
+    spec = model_spec_from_args(args, 3, problem.video.shape[3], samples=min(problem.shape[1:]))
+    return execute(args, problem, spec, config, device, settings, f"fitting {what}")

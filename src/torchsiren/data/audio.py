@@ -1,4 +1,5 @@
-"""Reading users' audio (WAV, FLAC, OGG through soundfile) and the bundled, generated sample."""
+"""Reading users' audio (WAV, FLAC, OGG through soundfile) and the bundled clips: a spoken count (shipped as
+FLAC) and a melody (made by code)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -46,3 +47,26 @@ def melody(rate: int = 16_000, seconds: float = 2.0) -> tuple[np.ndarray, int]:
         envelope = np.where(on, np.minimum(local / 0.01, 1.0) * np.exp(-3.0 * np.clip(local, 0, None)), 0.0)
         signal += envelope * sum(np.sin(2 * np.pi * k * f * t) / k ** 1.5 for k in range(1, 5))
     return (0.5 * signal / np.abs(signal).max()).astype(np.float32)[:, None], rate
+
+
+def counting() -> tuple[np.ndarray, int]:
+    """The bundled spoken clip: "one, two, … ten" in English, 6.3 s at 22 050 Hz, (T, 1) float32. Synthesised
+    once with eSpeak NG (`scripts/make_counting_clip.py`) and shipped in the package as a 16-bit FLAC."""
+    from importlib.resources import as_file, files
+
+    with as_file(files("torchsiren.data") / "samples" / "counting.flac") as path:
+        return load_audio(path)
+
+
+BUNDLED_AUDIO = {"melody": melody, "counting": counting}
+
+
+def bundled_or_file(name_or_path: str | None, mono: bool = False) -> tuple[np.ndarray, int, str]:
+    """A bundled clip by name (`melody` when None, `counting`) or a user's file (a file of that name wins):
+    (samples (T, C), rate, a label for messages)."""
+    name = name_or_path or "melody"
+    if name in BUNDLED_AUDIO and not Path(name).exists():
+        samples, rate = BUNDLED_AUDIO[name]()
+        return samples, rate, f"the bundled {name} clip"
+    samples, rate = load_audio(name, mono=mono)
+    return samples, rate, str(name)

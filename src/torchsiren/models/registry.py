@@ -1,8 +1,9 @@
 """The names behind `--model`: a JSON-serialisable ModelSpec in, an nn.Module out."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
+import torch
 from torch import nn
 
 from ..errors import TorchSirenError, check_positive
@@ -41,6 +42,20 @@ class ModelSpec:
         check_positive("hidden omega_0", self.hidden_omega_0)
         check_implementation(self.implementation)
         return self
+
+    def parameter_count(self) -> int:
+        """Parameters of the model this spec builds (built on the meta device: nothing is allocated)."""
+        with torch.device("meta"):
+            return sum(p.numel() for p in build_model(replace(self)).parameters())
+
+    def with_parameters_at_most(self, budget: int) -> "ModelSpec":
+        """This spec at the largest width (at most its own) whose parameter count is within `budget`: how a
+        baseline gets SIREN's parameter count."""
+        low, high = 1, self.hidden_features
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if replace(self, hidden_features=mid).parameter_count() <= budget else (low, mid - 1)
+        return replace(self, hidden_features=low)
 
     def to_dict(self) -> dict:
         return asdict(self)
