@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from torchsiren.bench import RefSiren, ref_laplace
-from torchsiren.bench.workloads import fit_gray, grid_eval, laplacian_step, sdf_step, time_to_psnr
+from torchsiren.bench.workloads import fit_audio, fit_gray, fit_video, grid_eval, laplacian_step, sdf_step, \
+    time_to_psnr
 from torchsiren.cli.main import main
 from torchsiren.derivatives import laplacian
 
@@ -32,6 +33,19 @@ def test_workloads_time_both_sides_from_identical_weights():
     assert min(q["reference_psnr"], q["reference_fast_recipe_psnr"], q["torchsiren_psnr"]) >= q["target_db"]
     assert q["torchsiren_steps"] == q["reference_fast_recipe_steps"] < q["reference_steps"]
     assert abs(q["torchsiren_psnr"] - q["reference_fast_recipe_psnr"]) < 0.05
+
+
+def test_audio_and_video_fits_are_the_same_optimisation_on_both_sides():
+    """The audio step (ω₀ 3000 in the first layer, whole clip) and the video step (random voxels, drawn by each
+    side from its own generator with the same seed) train the same function from identical weights."""
+    cpu = torch.device("cpu")
+    audio = fit_audio(1000, 32, 5, cpu, 1, 2, "fp32")
+    q = audio["quality"]
+    assert q["first_omega_0"] == 3000.0 and abs(q["reference_snr_db"] - q["torchsiren_snr_db"]) < 0.05, q
+    video = fit_video(512, 32, 5, cpu, 1, 2, "fp32")
+    q = video["quality"]
+    assert abs(q["reference_psnr"] - q["torchsiren_psnr"]) < 0.05 and q["steps"] == 5, q
+    assert video["flops"] == 3 * 2 * 512 * (3 * 32 + 3 * 32 * 32 + 32 * 3)  # a step's work is its batch's
 
 
 def test_bench_cli_writes_json_and_rejects_unknown_workloads(tmp_path, capsys):

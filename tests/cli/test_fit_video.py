@@ -17,7 +17,7 @@ def test_fit_video_writes_its_run_folder(tmp_path, capsys):
     assert code == 0, err
     metrics = json.loads((out / "metrics.json").read_text())
     assert {"psnr", "psnr_std"} <= set(metrics) and metrics["frames"] == 4
-    for name in ("reconstruction.gif", "frames.png", "psnr_per_frame.png", "index.html", "checkpoint.safetensors"):
+    for name in ("reconstruction.gif", "reconstruction.mp4", "frames.png", "psnr_per_frame.png", "index.html", "checkpoint.safetensors"):
         assert (out / name).exists(), name
     code, _, err = run_cli(capsys, "fit", "video", tmp_path / "clip.npy", "--frames", 9, "--device", "cpu",
                            "--out", tmp_path / "r2", *FAST)

@@ -1,4 +1,4 @@
-"""Reading users' videos: GIF, a folder of frames, a .npy array; clear errors for what is not a video."""
+"""Reading users' videos: GIF, MP4, a folder of frames, a .npy array; clear errors for what is not a video."""
 import imageio.v3 as iio
 import numpy as np
 import pytest
@@ -26,6 +26,18 @@ def test_gif_folder_and_npy_give_the_same_frames(tmp_path, clip):
     assert gif.shape == (6, 24, 24, 3) and np.abs(gif - clip).mean() < 0.03
     small = load_video(tmp_path / "v.npy", frames=4, size=12)
     assert small.shape == (4, 12, 12, 3)
+
+
+def test_an_mp4_written_by_the_report_reads_back(tmp_path, clip):
+    """H.264 through imageio's ffmpeg plugin (the test extra installs it): odd sides padded, lossy but close."""
+    pytest.importorskip("imageio_ffmpeg")
+    from torchsiren.report.video import save_video
+    odd = clip[:, :23, :21]
+    save_video(tmp_path / "v.mp4", odd)
+    video = load_video(tmp_path / "v.mp4")
+    assert video.shape == (6, 24, 22, 3)  # one edge row and column added
+    assert np.abs(video[:, :23, :21] - odd).mean() < 0.05
+    assert load_video(tmp_path / "v.mp4", frames=3, size=12).shape == (3, 12, 11, 3)
 
 
 def test_the_bundled_clip_moves_in_more_than_one_way(clip):

@@ -31,15 +31,26 @@ def test_a_crop_measures_the_same_bandwidth(monkeypatch):
     assert abs(fo.bandwidth(signal) - whole) < 0.05 * whole
 
 
-def test_the_rule_follows_the_signal_and_its_dimension():
+def test_the_rule_follows_the_signal():
     # the same tone over a clip twice as long (twice the samples on [-1, 1]): twice the ω₀
     one, two = fo.auto_first_omega(tone(4000, 500.0)), fo.auto_first_omega(tone(8000, 1000.0))
     assert two == pytest.approx(2 * one, rel=0.02)
     assert one == pytest.approx(fo.FACTOR * 500.0, rel=0.02)
     y, x = np.meshgrid(np.linspace(-1, 1, 128), np.linspace(-1, 1, 128), indexing="ij")
     image = np.sin(60 * y)[..., None] + 0 * x[..., None]
-    assert fo.auto_first_omega(image) == pytest.approx(fo.FACTOR * math.sqrt(2) * 60.0, rel=0.05)
+    assert fo.auto_first_omega(image) == pytest.approx(fo.FACTOR * 60.0, rel=0.05)
     assert fo.auto_first_omega(np.zeros((100, 1))) == fo.LIMITS[0]  # nothing to fit: the floor, not zero
+
+
+def test_the_learning_rate_and_width_bound_it():
+    """A clip whose spectrum asks for more than Adam keeps stable: the bound STABILITY / (lr·√width) decides."""
+    fast = tone(40_000, 30_000.0)
+    assert fo.auto_first_omega(fast, lr=1e-3, hidden_features=256) == pytest.approx(fo.STABILITY / (1e-3 * 16))
+    assert fo.auto_first_omega(fast, lr=1e-4, hidden_features=256) == pytest.approx(fo.STABILITY / (1e-4 * 16))
+    assert fo.auto_first_omega(fast, lr=1e-3, hidden_features=64) == pytest.approx(fo.STABILITY / (1e-3 * 8))
+    assert fo.auto_first_omega(tone(4000, 500.0), lr=1e-4) == pytest.approx(fo.FACTOR * 500.0, rel=0.02)
+    with pytest.raises(ValueError, match="lr"):
+        fo.auto_first_omega(fast, lr=float("nan"))
 
 
 def test_a_signal_needs_a_grid():

@@ -21,9 +21,10 @@ class RefSiren(nn.Module):
     """forward(coords) -> (output, coords that require grad), as in the authors' explore_siren notebook."""
 
     def __init__(self, in_features: int, out_features: int, hidden_features: int = 256, hidden_layers: int = 3,
-                 omega_0: float = 30.0) -> None:
+                 omega_0: float = 30.0, first_omega_0: float | None = None) -> None:
         super().__init__()
-        layers: list[nn.Module] = [RefSineLayer(in_features, hidden_features, omega_0)]
+        first = omega_0 if first_omega_0 is None else first_omega_0  # audio: 3000 in the first layer only
+        layers: list[nn.Module] = [RefSineLayer(in_features, hidden_features, first)]
         layers += [RefSineLayer(hidden_features, hidden_features, omega_0) for _ in range(hidden_layers)]
         layers.append(nn.Linear(hidden_features, out_features))
         self.net = nn.Sequential(*layers)

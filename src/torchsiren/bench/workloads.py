@@ -42,10 +42,11 @@ def median_ms(fn: Callable[[], None], device: torch.device, warmup: int, repeats
     return float(np.median(times))
 
 
-def _pair(in_f: int, out_f: int, width: int, device: torch.device) -> tuple[Siren, RefSiren]:
+def _pair(in_f: int, out_f: int, width: int, device: torch.device,
+          first_omega: float = 30.0) -> tuple[Siren, RefSiren]:
     torch.manual_seed(0)
-    ours = Siren(in_f, out_f, hidden_features=width).to(device)
-    ref = RefSiren(in_f, out_f, hidden_features=width).to(device)
+    ours = Siren(in_f, out_f, hidden_features=width, first_omega_0=first_omega).to(device)
+    ref = RefSiren(in_f, out_f, hidden_features=width, first_omega_0=first_omega).to(device)
     ref.load_state_dict(ours.state_dict())
     return ours, ref
 
@@ -55,14 +56,16 @@ def _mlp_flops(points: int, in_f: int, width: int, out_f: int, layers: int = 3) 
     return 3 * 2 * points * (in_f * width + layers * width * width + width * out_f)
 
 
-def _ref_fit_step(ref: RefSiren, coords: torch.Tensor, target: torch.Tensor, lr: float = 1e-4) -> Callable[[], None]:
-    """One full-batch MSE step of the reference-style code: Adam (1e-4 as the authors), exact fp32. The optimizer
-    is the step's attribute `optimizer`."""
+def _ref_fit_step(ref: RefSiren, coords: torch.Tensor, target: torch.Tensor, lr: float = 1e-4,
+                  draw: Callable[[], torch.Tensor] | None = None) -> Callable[[], None]:
+    """One MSE step of the reference-style code: Adam (1e-4 as the authors), exact fp32; the whole batch, or the
+    rows `draw()` indexes. The optimizer is the step's attribute `optimizer`."""
     opt = torch.optim.Adam(ref.parameters(), lr=lr)
 
     @_under("fp32")
     def step():
-        loss = ((ref(coords)[0] - target) ** 2).mean()
+        at, want = (coords, target) if draw is None else _rows(coords, target, draw())
+        loss = ((ref(at)[0] - want) ** 2).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -89,26 +92,37 @@ def _our_step(loss_fn: Callable[[], torch.Tensor], model: torch.nn.Module, devic
     return _under(precision)(step), done
 
 
-def _fit(image: np.ndarray, width: int, steps: int, device: torch.device, warmup: int, repeats: int,
-         precision: str) -> dict:
-    ours, ref = _pair(2, image.shape[2], width, device)
-    problem = ImageFitting(image, device=device)
-    coords = grid(image.shape[:2], device=device)
-    gen = torch.Generator(device=device).manual_seed(0)
-    step_ref = _ref_fit_step(ref, coords, problem.target)
-    quality = {}
+def _rows(coords: torch.Tensor, target: torch.Tensor, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    return coords[idx], target[idx]
+
+
+def _fit(problem, coords: torch.Tensor, width: int, steps: int, device: torch.device, warmup: int, repeats: int,
+         precision: str, first_omega: float = 30.0, batch: int | None = None) -> dict:
+    """A fitting problem's step, reference-style against torchsiren from identical weights, and the headline
+    quality both reach after `steps` steps. coords: (N, in) of every target row; batch: random rows per step
+    (the reference draws them on the device too), None for the whole signal."""
+    ours, ref = _pair(coords.shape[1], problem.target.shape[1], width, device, first_omega)
+    gen, ref_gen = (torch.Generator(device=device).manual_seed(0) for _ in range(2))
+    draw = None if batch is None else (
+        lambda: torch.randint(0, coords.shape[0], (batch,), generator=ref_gen, device=device))
+    step_ref = _ref_fit_step(ref, coords, problem.target, draw=draw)
+    key, quality = problem.headline, {}
     for _ in range(steps):
         step_ref()
-    quality["reference_psnr"] = round(problem.evaluate(ref.net)["psnr"], 2)
+    quality[f"reference_{key}"] = round(problem.evaluate(ref.net)[key], 2)
     step_ours, done = _our_step(lambda: problem.loss(ours, 0, gen), ours, device, precision)
     for _ in range(steps - done):
         step_ours()
-    quality["torchsiren_psnr"] = round(problem.evaluate(ours)["psnr"], 2)
+    quality[f"torchsiren_{key}"] = round(problem.evaluate(ours)[key], 2)
     ms_r, ms_o = median_ms(step_ref, device, warmup, repeats), median_ms(step_ours, device, warmup, repeats)
-    flops = _mlp_flops(coords.shape[0], 2, width, image.shape[2])
+    flops = _mlp_flops(batch or coords.shape[0], coords.shape[1], width, problem.target.shape[1])
     return {"reference_ms": ms_r, "torchsiren_ms": ms_o, "flops": flops,
-            "quality": quality | {"steps": steps, "measure": "PSNR (dB) after `steps` steps from identical weights "
+            "quality": quality | {"steps": steps, "first_omega_0": first_omega, "measure":
+                                  f"{_HEADLINES[key]} after `steps` steps from identical weights, Adam 1e-4 "
                                   "(reference fp32, torchsiren at --precision)"}}
+
+
+_HEADLINES = {"psnr": "PSNR (dB)", "snr_db": "SNR (dB)"}
 
 
 def _under(precision: str):
@@ -121,12 +135,41 @@ def _under(precision: str):
     return wrap
 
 
+def _fit_image(image: np.ndarray, width, steps, device, warmup, repeats, precision) -> dict:
+    problem = ImageFitting(image, device=device)
+    return _fit(problem, grid(image.shape[:2], device=device), width, steps, device, warmup, repeats, precision)
+
+
 def fit_gray(size: int, width: int, steps: int, device, warmup, repeats, precision) -> dict:
-    return _fit(resize_longer_side(cameraman(), size), width, steps, device, warmup, repeats, precision)
+    return _fit_image(resize_longer_side(cameraman(), size), width, steps, device, warmup, repeats, precision)
 
 
 def fit_rgb(size: int, width: int, steps: int, device, warmup, repeats, precision) -> dict:
-    return _fit(resize_longer_side(astronaut(), size), width, steps, device, warmup, repeats, precision)
+    return _fit_image(resize_longer_side(astronaut(), size), width, steps, device, warmup, repeats, precision)
+
+
+AUDIO_OMEGA = 3000.0  # the authors' first-layer ω₀ for audio, stable at their Adam 1e-4
+
+
+def fit_audio(samples: int, width: int, steps: int, device, warmup, repeats, precision) -> dict:
+    """The bundled melody at 16 kHz (`samples` of it), the whole clip each step, first-layer ω₀ 3000."""
+    from ..data.audio import melody
+    from ..problems.audio import AudioFitting
+    clip, rate = melody(16_000, samples / 16_000)
+    problem = AudioFitting(clip, rate, device=device)
+    return _fit(problem, grid((problem.length,), device=device), width, steps, device, warmup, repeats, precision,
+                first_omega=AUDIO_OMEGA)
+
+
+def fit_video(points: int, width: int, steps: int, device, warmup, repeats, precision) -> dict:
+    """The bundled pan-and-zoom clip (64 frames of 256², 8 of 32² quick), `points` random voxels per step; quality
+    after at most 300 steps (a 1024-wide reference step over 300k voxels is slow)."""
+    from ..data.video import panning_video
+    from ..problems.video import VideoFitting
+    frames, size = (64, 256) if points >= 65_536 else (8, 32)
+    problem = VideoFitting(panning_video(frames=frames, size=size), points, device=device)
+    coords = grid(problem.shape, device=device)
+    return _fit(problem, coords, width, min(steps, 300), device, warmup, repeats, precision, batch=points)
 
 
 def _derivative_step(points: int, in_f: int, width: int, kind: str, device, warmup, repeats, precision) -> dict:
@@ -339,6 +382,8 @@ WORKLOADS = {
     "sdf": (sdf_step, 100_000, 2048, 256, 256),
     "grid-512": (grid_eval, 512, 32, 256, 256),
     "video": (video_step, 300_000, 4096, 1024, 256),
+    "audio": (fit_audio, 32_000, 4000, 256, 256),
+    "video-fit": (fit_video, 300_000, 4096, 1024, 256),
     "time-to-40db": (time_to_psnr, 512, 64, 512, 256),
 }
 

@@ -73,8 +73,9 @@ def resolve_first_omega(args: argparse.Namespace, signal) -> None:
     """Replace `--first-omega auto` by the value the rule picks for `signal` (*grid, channels), and say it."""
     if args.first_omega == "auto":
         from ..models.first_omega import auto_first_omega
-        args.first_omega = round(auto_first_omega(signal), 1)
-        print(f"first-layer ω₀ {args.first_omega:g} (auto: from the signal's spectrum)")
+        positive_int("--hidden-features", args.hidden_features)
+        args.first_omega = round(auto_first_omega(signal, lr=args.lr, hidden_features=args.hidden_features), 1)
+        print(f"first-layer ω₀ {args.first_omega:g} (auto: from the signal's spectrum and the learning rate)")
 
 
 def model_spec_from_args(args: argparse.Namespace, in_features: int, out_features: int,

@@ -1,10 +1,13 @@
 """`first_omega_0="auto"`: the first layer's ω₀ chosen from the signal to be fitted, so that nobody has to guess it.
 
-The first layer of a SIREN with `d` inputs draws its frequency vectors with norm up to ω₀/√d (weights
-U(−ω₀/d, ω₀/d) per input), in radians per unit of a [−1, 1] coordinate. The rule makes that reach a fixed multiple
-of the signal's own bandwidth, measured the same way: ω₀ = FACTOR · √d · ω_q, where ω_q is the angular
-frequency (per coordinate unit) below which a fraction q of the signal's energy (mean removed) lies. The
-constants are calibrated by `benchmarks/first_omega_sweep.py` (docs/results.md).
+Two bounds, the lower one wins:
+- the spectrum: ω₀ = FACTOR · ω_q, where ω_q is the angular frequency (radians per unit of a [−1, 1] coordinate,
+  radial over all axes) below which a fraction q of the signal's energy (mean removed) lies;
+- stability: Adam moves each first-layer weight by about `lr` per step, which turns every first-layer phase by
+  up to ω₀·lr, and the next layer adds `hidden_features` such turns coherently (its input grows like
+  √hidden_features · ω₀ · lr). Past STABILITY the fit does not start at all (audio at lr 1e-3 and ω₀ 3000 ends
+  near 0 dB), so ω₀ ≤ STABILITY / (lr · √hidden_features).
+The constants are calibrated by `benchmarks/first_omega_sweep.py` (docs/results.md).
 """
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ import math
 import numpy as np
 
 QUANTILE = 0.99
-FACTOR = 0.3
+FACTOR = 0.4
+STABILITY = 16.0
 LIMITS = (1.0, 1e5)
 MAX_ELEMENTS = 1 << 22  # larger signals: their spectrum is measured on a centred crop of this many samples
 
@@ -50,10 +54,13 @@ def bandwidth(signal: np.ndarray, quantile: float = QUANTILE) -> float:
     return float(radius[order][min(np.searchsorted(cumulative, quantile), len(order) - 1)])
 
 
-def auto_first_omega(signal: np.ndarray, quantile: float = QUANTILE, factor: float = FACTOR) -> float:
-    """The first layer's ω₀ for fitting `signal` (*grid, channels) on [−1, 1] per axis (see the module's rule)."""
-    d = np.asarray(signal).ndim - 1
-    omega = factor * math.sqrt(d) * bandwidth(signal, quantile)
+def auto_first_omega(signal: np.ndarray, lr: float = 1e-3, hidden_features: int = 256,
+                     quantile: float = QUANTILE, factor: float = FACTOR) -> float:
+    """The first layer's ω₀ for fitting `signal` (*grid, channels) on [−1, 1] per axis with Adam at peak rate `lr`
+    and `hidden_features` units per hidden layer (see the module's rule)."""
+    if not (lr > 0 and math.isfinite(lr)) or hidden_features < 1:
+        raise ValueError(f"lr must be a positive number and hidden_features >= 1, got {lr} and {hidden_features}")
+    omega = min(factor * bandwidth(signal, quantile), STABILITY / (lr * math.sqrt(hidden_features)))
     return float(min(max(omega, LIMITS[0]), LIMITS[1]))
 
 

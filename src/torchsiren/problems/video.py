@@ -63,12 +63,14 @@ class VideoFitting(Problem):
         return {"psnr": float(np.mean(psnrs)), "psnr_std": float(np.std(psnrs))}
 
     def report(self, model: nn.Module, out_dir: Path) -> dict[str, Any]:
-        from ..report.video import save_frames_side_by_side, save_video
+        from ..report.video import can_write_mp4, save_frames_side_by_side, save_video
         from ..report.plots import plot_series
         out_dir = Path(out_dir)
         pred = self.frames(model)
         psnrs = [psnr_from_mse(float(np.mean((p - f) ** 2))) for p, f in zip(pred, self.video)]
-        save_video(out_dir / "reconstruction.gif", pred)
+        save_video(out_dir / "reconstruction.gif", pred)  # for the page
+        if can_write_mp4():
+            save_video(out_dir / "reconstruction.mp4", pred)
         save_frames_side_by_side(out_dir / "frames.png", self.video, pred)
         plot_series(out_dir / "psnr_per_frame.png", psnrs, "frame", "PSNR (dB)")
         self.pictures = {"reconstruction": "reconstruction.gif",
