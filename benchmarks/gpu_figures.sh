@@ -6,6 +6,10 @@
 #   laplacian  compare poisson --from laplacian (10k steps; the paper's Table 1)           ~10 min
 #   helmholtz  three seeds of the 30k-step Helmholtz command, two at a time                ~13 min
 #   quality    fit seeds, Poisson on each precision, the FWI and wave runs                 ~10 min
+#   omega      the first-layer ω₀ sweep at full size (docs/results.md, Audio)              ~15 min
+#   signals    bench audio and video-fit; compare audio (counting) and video               ~8 min
+#   race       the 512² × 300 video: reference 3000 steps, then torchsiren at T/10, T/3   two runs of < 10 min
+#   shapes     fit sdf on each bundled shape; compare sdf; mesh timings at 512/1024/2048  ~10 min
 set -euo pipefail
 OUT="${OUT:-benchmarks/results/new}"
 mkdir -p "$OUT"
@@ -34,5 +38,20 @@ for part in "${parts[@]}"; do case "$part" in
         --device cuda --quiet --out "$OUT/fwi_6000"
     $ts wave --steps 13000 --curriculum-steps 8000 --pretrain-steps 500 --hidden-features 512 --lr 5e-5 \
         --schedule cosine --precision tf32 --device cuda --quiet --out "$OUT/wave_13000" ;;
+  omega)
+    python benchmarks/first_omega_sweep.py --device cuda --out "$OUT/first_omega_sweep.json" ;;
+  signals)
+    $ts bench --workload audio video-fit --steps 2000 --device cuda --precision fp16 --out "$OUT/bench_signals_fp16.json"
+    $ts compare audio counting --steps 5000 --device cuda --out "$OUT/compare_audio_counting"
+    $ts compare video --steps 5000 --device cuda --out "$OUT/compare_video_bundled" ;;
+  race)
+    python benchmarks/video_race.py --part reference --out "$OUT/video_race.json"
+    python benchmarks/video_race.py --part torchsiren --out "$OUT/video_race.json" ;;
+  shapes)
+    for shape in sphere torus knot part room; do
+      $ts fit sdf "$shape" --device cuda --quiet --out "$OUT/fit_sdf_$shape"
+    done
+    $ts compare sdf part --device cuda --out "$OUT/compare_sdf_part"
+    for n in 512 1024 2048; do $ts mesh "$OUT/fit_sdf_room" --resolution "$n" --device cuda; done ;;
   *) echo "unknown part $part" >&2; exit 2 ;;
 esac; done

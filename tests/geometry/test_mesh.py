@@ -25,7 +25,7 @@ def test_vertices_lie_on_the_true_surface_with_outward_normals(name):
 def test_blocks_near_the_surface_give_the_dense_mesh():
     """The part has faces lying exactly on block seams (grid planes) and thin features: the hard cases."""
     fn = _as_torch(shape_sdf("part"))
-    dense, blocks = mesh_dense(fn, 97), mesh_blocks(fn, 97, block=16)
+    dense, blocks = mesh_dense(fn, 97), mesh_blocks(fn, 97, blocks=(16, 4))
     diagonal = np.linalg.norm(dense.bounds[1] - dense.bounds[0])
     assert len(blocks.faces) == len(dense.faces)
     assert cKDTree(dense.vertices).query(blocks.vertices)[0].max() < 1e-4 * diagonal

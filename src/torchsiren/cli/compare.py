@@ -1,5 +1,5 @@
-"""`torchsiren compare image|poisson|audio|video`: SIREN and the baselines with one budget, one table; for images
-the paper's Fig. 1 panel."""
+"""`torchsiren compare image|poisson|audio|video|sdf`: SIREN and the baselines with one budget, one table; for
+images the paper's Fig. 1 panel, for shapes the meshes side by side."""
 from __future__ import annotations
 
 import argparse
@@ -59,6 +59,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_model_options(v)
     add_train_options(v, f"training steps per model (default {VIDEO_STEPS_CPU} CPU / {VIDEO_STEPS_GPU} GPU)")
     v.set_defaults(handler=run_video, lr=1e-3, schedule="cosine")
+    from .shape import SDF_STEPS_CPU, SDF_STEPS_GPU, add_sdf_options
+    d = kinds.add_parser("sdf", help="SIREN vs ReLU + P.E. on a shape, same parameter count (default: the bundled "
+                                     "part)")
+    add_sdf_options(d, "runs/compare-sdf-TIME")
+    _add_compare_options(d, "siren,relu-pe")
+    add_model_options(d)
+    add_train_options(d, f"training steps per model (default {SDF_STEPS_CPU} CPU / {SDF_STEPS_GPU} GPU)")
+    d.set_defaults(handler=run_sdf, lr=1e-4, grad_clip=1.0)
 
 
 def _add_compare_options(p: argparse.ArgumentParser, models: str) -> None:
@@ -104,9 +112,19 @@ def run_video(args: argparse.Namespace) -> int:
                    samples=min(problem.shape[1:]))
 
 
+def run_sdf(args: argparse.Namespace) -> int:
+    from .shape import SDF_STEPS_CPU, SDF_STEPS_GPU, sdf_problem
+    device = resolve_device(args.device)
+    config = train_config_from_args(args, SDF_STEPS_GPU if is_gpu(device) else SDF_STEPS_CPU)
+    problem, settings, _ = sdf_problem(args, device)
+    return compare(args, problem, settings, config, device, "compare-sdf", dims=(3, 1))
+
+
 # per task: the final metric the table shows beside the headline, its column title and format
-_EXTRA = {"fit-audio": ("mse", "MSE", "{:.2e}"), "fit-video": ("psnr_std", "PSNR std (dB)", "{:.2f}")}
-_HEADLINE = {"psnr": "PSNR", "snr_db": "SNR"}
+_EXTRA = {"fit-audio": ("mse", "MSE", "{:.2e}"), "fit-video": ("psnr_std", "PSNR std (dB)", "{:.2f}"),
+          "fit-sdf": ("chamfer_l1", "Chamfer-L1", "{:.4f}")}
+_HEADLINE = {"psnr": ("PSNR", "{:.2f} dB"), "snr_db": ("SNR", "{:.2f} dB"),
+             "surface_distance": ("mean |Φ| on the surface", "{:.2e}")}
 
 
 def compare(args: argparse.Namespace, problem, settings: dict, config, device, name: str,
@@ -144,8 +162,9 @@ def compare(args: argparse.Namespace, problem, settings: dict, config, device, n
         at = {r["step"]: r[headline] for r in result.history}
         results.append({"model": model_name, "hidden_features": spec.hidden_features,
                         "parameters": metrics["parameters"], f"{headline}_at": {str(s): at.get(s) for s in report_steps},
-                        headline: metrics[headline], extra_key: metrics[extra_key],
-                        "wall_time_s": metrics["wall_time_s"]})
+                        headline: metrics[headline], extra_key: metrics.get(extra_key),
+                        "wall_time_s": metrics["wall_time_s"],
+                        "metrics": {k: v for k, v in metrics.items() if isinstance(v, (int, float))}})
         if image is not None:
             panels.append((model_name, problem.predict(model), model))
     device_label = metrics["device"]
@@ -156,6 +175,8 @@ def compare(args: argparse.Namespace, problem, settings: dict, config, device, n
         what = f"Audio, {problem.length} samples at {problem.rate} Hz"
     elif problem.task == "fit-video":
         what = f"Video, {problem.shape[0]} frames of {problem.shape[2]}x{problem.shape[1]}"
+    elif problem.task == "fit-sdf":
+        what = f"Signed distance of {settings['path']} ({len(problem.points)} oriented points)"
     else:
         what = f"Image {problem.shape[1]}x{problem.shape[0]}"
     head, rows = _table(results, report_steps, headline, (extra_key, extra_title, extra_format))
@@ -169,10 +190,15 @@ def compare(args: argparse.Namespace, problem, settings: dict, config, device, n
         from ..report.compare import write_panel
         write_panel(out.file("comparison.png"), image, problem.shape, problem.device, panels)
         wrote = f"{out.file('comparison.png')} and {wrote}"
+    pictures = {"ground truth and each model: image, |∇|, Δ": "comparison.png"}
+    if problem.task == "fit-sdf":
+        from ..report.mesh import stack_pictures
+        stack_pictures(out.file("meshes.png"), [out.path / r["model"] / "mesh.png" for r in results])
+        pictures = {f"each model's mesh, top to bottom: {', '.join(r['model'] for r in results)}": "meshes.png"}
+        wrote = f"{out.file('meshes.png')} and {wrote}"
     from ..report.html import write_table_index
     write_table_index(out.path, f"torchsiren {name}", caption, head, rows,
-                      {r["model"]: f"{r['model']}/index.html" for r in results},
-                      {"ground truth and each model: image, |∇|, Δ": "comparison.png"})
+                      {r["model"]: f"{r['model']}/index.html" for r in results}, pictures)
     print(table)
     print(f"wrote {wrote}; open {out.file('index.html')}")
     return 0
@@ -194,10 +220,11 @@ def _table(results: list[dict], steps: list[int], headline: str, extra: tuple[st
            ) -> tuple[list[str], list[list[str]]]:
     """Column titles and one row of cells per model."""
     key, title, fmt = extra
-    name = _HEADLINE.get(headline, headline)
+    name, value_fmt = _HEADLINE.get(headline, (headline, "{:.4g}"))
     head = ["model", "width", "parameters", *(f"{name} @ {s}" for s in steps), title, "time (s)"]
     rows = [[r["model"], str(r["hidden_features"]), f"{r['parameters']:,}",
-             *(_db(r[f"{headline}_at"][str(s)]) for s in steps), fmt.format(r[key]), f"{r['wall_time_s']:.1f}"]
+             *(_cell(r[f"{headline}_at"][str(s)], value_fmt) for s in steps), _cell(r[key], fmt),
+             f"{r['wall_time_s']:.1f}"]
             for r in results]
     return head, rows
 
@@ -207,5 +234,5 @@ def _markdown(head: list[str], rows: list[list[str]]) -> str:
     return "".join("| " + " | ".join(cells) + " |\n" for cells in lines)
 
 
-def _db(v: float | None) -> str:
-    return "—" if v is None else f"{v:.2f} dB"
+def _cell(v: float | None, fmt: str) -> str:
+    return "—" if v is None else fmt.format(v)

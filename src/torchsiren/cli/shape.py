@@ -22,8 +22,16 @@ SURFACE_SAMPLES = 500_000  # points drawn once from a mesh input
 
 
 def add_sdf_parser(kinds: argparse._SubParsersAction) -> None:
-    from ..data.shapes import SHAPES
     p = kinds.add_parser("sdf", help="fit a signed distance to an oriented point cloud or a mesh")
+    add_sdf_options(p, "runs/fit-sdf-TIME")
+    add_resume_option(p)
+    add_model_options(p)
+    add_train_options(p, f"training steps (default {SDF_STEPS_CPU} on CPU, {SDF_STEPS_GPU} on GPU)")
+    p.set_defaults(handler=run_sdf, lr=1e-4, grad_clip=1.0)
+
+
+def add_sdf_options(p: argparse.ArgumentParser, out_default: str) -> None:
+    from ..data.shapes import SHAPES
     p.add_argument("path", nargs="?", default="part", metavar="INPUT",
                    help="point cloud with normals (.xyz/.txt: x y z nx ny nz; .npz; .ply), a mesh (.ply .obj .off "
                         f".stl .glb), or a bundled shape: {', '.join(SHAPES)} (default part)")
@@ -37,21 +45,21 @@ def add_sdf_parser(kinds: argparse._SubParsersAction) -> None:
     p.add_argument("--alpha", type=float, default=100.0, help="α of the off-surface term exp(-α|Φ|) (100)")
     p.add_argument("--resolution", type=int, default=None,
                    help=f"grid for the final mesh (default {RESOLUTION_CPU} on CPU, {RESOLUTION_GPU} on GPU)")
+    p.add_argument("--keep-unsupported", action="store_true",
+                   help="keep mesh pieces that no input point supports (default: dropped, as stray surfaces)")
     p.add_argument("--reference", default=None, metavar="MESH",
                    help="mesh to measure the result against (default: the input itself when it is a mesh)")
-    p.add_argument("--out", default=None, help="run folder (default runs/fit-sdf-TIME)")
-    add_resume_option(p)
-    add_model_options(p)
-    add_train_options(p, f"training steps (default {SDF_STEPS_CPU} on CPU, {SDF_STEPS_GPU} on GPU)")
-    p.set_defaults(handler=run_sdf, lr=1e-4, grad_clip=1.0)
+    p.add_argument("--out", default=None, help=f"run folder (default {out_default})")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     m = sub.add_parser("mesh", help="extract the surface of a fitted signed distance as a mesh")
     m.add_argument("run", help="run folder of `torchsiren fit sdf`")
-    m.add_argument("--resolution", type=int, required=True, help="grid points per axis (512: fine; 1024, 2048 "
-                                                                 "evaluate only blocks near the surface)")
+    m.add_argument("--resolution", type=int, required=True,
+                   help="grid points per axis (above 128, only blocks near the surface are evaluated)")
     m.add_argument("--out", default=None, help="PLY or OBJ file (default RUN/mesh-N.ply)")
+    m.add_argument("--keep-unsupported", action="store_true",
+                   help="keep mesh pieces that no input point supports (default: dropped, as stray surfaces)")
     m.add_argument("--device", default="auto", choices=DEVICES)
     m.set_defaults(handler=run_mesh)
     e = sub.add_parser("evaluate-mesh", help="Chamfer distance, normal consistency, F-score and IoU of two meshes")
@@ -113,11 +121,13 @@ def sdf_problem(args: argparse.Namespace, device):
     norm = Normalisation.fit(cloud.points, args.margin)
     points = args.points or (SDF_POINTS_GPU if is_gpu(device) else SDF_POINTS_CPU)
     problem = SDFFitting(norm.forward(cloud.points), cloud.normals, batch_size=points, weights=weights,
-                         device=device, resolution=resolution, reference_mesh=reference, normalisation=norm)
+                         device=device, resolution=resolution, reference_mesh=reference, normalisation=norm,
+                         keep_unsupported=args.keep_unsupported)
     settings = {"path": str(Path(args.path).resolve()) if is_file else args.path, "points": args.points,
                 "margin": args.margin, "weights": args.weights, "alpha": args.alpha, "resolution": resolution,
                 "reference": str(Path(args.reference).resolve()) if args.reference else None,
-                "estimate_normals": args.estimate_normals, "normalisation": norm.to_dict()}
+                "estimate_normals": args.estimate_normals, "keep_unsupported": args.keep_unsupported,
+                "normalisation": norm.to_dict()}
     return problem, settings, f"{args.path} ({len(cloud.points)} oriented points)"
 
 
@@ -132,7 +142,7 @@ def run_sdf(args: argparse.Namespace) -> int:
 def run_mesh(args: argparse.Namespace) -> int:
     import time
     from ..data.pointcloud import Normalisation
-    from ..geometry.mesh import mesh_from_function
+    from ..geometry.mesh import drop_unsupported, mesh_from_function
     from ..runner import load_run
     from ..training import RunDir
     positive_int("--resolution", args.resolution)
@@ -152,6 +162,10 @@ def run_mesh(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise TorchSirenError(str(exc)) from None
     seconds = time.perf_counter() - start
+    support = run_dir.file("support.npy")
+    if not args.keep_unsupported and support.exists():
+        from ..problems.sdf import support_distance
+        mesh, _ = drop_unsupported(mesh, np.load(support), support_distance(args.resolution))
     mesh.vertices = Normalisation.from_dict(cfg["normalisation"]).inverse(np.asarray(mesh.vertices, np.float64))
     try:
         mesh.export(out)

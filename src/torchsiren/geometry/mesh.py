@@ -2,10 +2,11 @@
 blocks near the surface only.
 
 Dense: the whole grid in chunks (memory: 4 bytes a grid point; 512³ is 0.5 GB). Blocks: a coarse pass evaluates
-the centre of every block of `block`³ cells and keeps the blocks whose |Φ(centre)| is below `lipschitz` times the
-block's half diagonal (a surface could pass through them if Φ changes no faster than that); only those are
-evaluated at full resolution and marched, so memory and time grow with the surface, not the volume. The
-blocks share their boundary samples, so the pieces join into one mesh (duplicate vertices merged)."""
+the centre of every block of 32³ cells and keeps the blocks whose |Φ(centre)| is below `lipschitz` times the
+block's half diagonal (a surface could pass through them if Φ changes no faster than that); the kept ones are
+split into blocks of 8³ cells and tested the same way; only the blocks left are evaluated at full resolution
+and marched, so memory and time grow with the surface, not the volume. Neighbouring blocks share their
+boundary samples, so the pieces join into one mesh (the copies of a vertex on a shared face merged)."""
 from __future__ import annotations
 
 import math
@@ -17,7 +18,7 @@ import torch
 from ..data.grid import grid_chunks
 
 Values = Callable[[torch.Tensor], torch.Tensor]  # (M, 3) points -> (M,) or (M, 1) signed distances
-BLOCK = 32
+BLOCKS = (32, 8)  # cells per block side: the coarse pass, then the blocks that are marched
 
 
 def _as_torch(fn) -> Values:
@@ -72,24 +73,43 @@ def mesh_dense(fn: Values, resolution: int, level: float = 0.0, chunk: int = 1 <
     return _mesh(verts.astype(np.float32), faces)
 
 
-def mesh_blocks(fn: Values, resolution: int, level: float = 0.0, block: int = BLOCK, lipschitz: float = 2.0,
-                chunk: int = 1 << 20, device: torch.device | str = "cpu"):
-    """Marching cubes of Φ on the resolution³ grid, evaluated only in blocks near the surface (module doc)."""
-    h = 2.0 / (resolution - 1)
-    cells = resolution - 1
-    starts = np.arange(0, cells, block)
-    corner = np.stack(np.meshgrid(starts, starts, starts, indexing="ij"), -1).reshape(-1, 3)
-    size = np.minimum(corner + block, cells) - corner  # cells per axis of each block
+def _near(fn: Values, corner: np.ndarray, size: np.ndarray, h: float, level: float, lipschitz: float, chunk: int,
+          device) -> np.ndarray:
+    """Which blocks (corner, size: (B, 3) in cells) a surface could pass through: |Φ(centre) − level| within
+    `lipschitz` times the half diagonal (and one cell more)."""
     centres = torch.as_tensor(-1 + h * (corner + size / 2), dtype=torch.float32, device=device)
     with torch.no_grad():
         near = torch.cat([fn(c).reshape(-1).float().cpu() for c in centres.split(chunk)]).numpy()
-    reach = lipschitz * h * np.linalg.norm(size, axis=1) / 2
-    active = np.nonzero(np.abs(near - level) < reach + h)[0]
+    return np.abs(near - level) < lipschitz * h * np.linalg.norm(size, axis=1) / 2 + h
+
+
+def mesh_blocks(fn: Values, resolution: int, level: float = 0.0, blocks: tuple[int, ...] = BLOCKS,
+                lipschitz: float = 2.0, chunk: int = 1 << 18, device: torch.device | str = "cpu"):
+    """Marching cubes of Φ on the resolution³ grid, evaluated only in blocks near the surface (module doc):
+    blocks of blocks[0] cells, the kept ones split into blocks[1], and so on; the last are marched."""
+    h = 2.0 / (resolution - 1)
+    cells = resolution - 1
+    starts = np.arange(0, cells, blocks[0])
+    corner = np.stack(np.meshgrid(starts, starts, starts, indexing="ij"), -1).reshape(-1, 3)
+    size = np.minimum(corner + blocks[0], cells) - corner  # cells per axis of each block
+    keep = _near(fn, corner, size, h, level, lipschitz, chunk, device)
+    corner, size = corner[keep], size[keep]
+    for parent, block in zip(blocks, blocks[1:]):
+        steps = np.arange(0, parent, block)
+        sub = np.stack(np.meshgrid(steps, steps, steps, indexing="ij"), -1).reshape(-1, 3)
+        end = (corner + size)[:, None, :]
+        child = corner[:, None, :] + sub[None]
+        inside = (child < end).all(-1)
+        child_size = np.minimum(child + block, end) - child
+        corner, size = child[inside], child_size[inside]
+        keep = _near(fn, corner, size, h, level, lipschitz, chunk, device)
+        corner, size = corner[keep], size[keep]
+    block = blocks[-1]
     offsets = np.stack(np.meshgrid(*(np.arange(block + 1),) * 3, indexing="ij"), -1).reshape(-1, 3)
     verts, faces, seams, count = [], [], [], 0
     per_call = max(1, chunk // len(offsets))
     with torch.no_grad():
-        for group in np.array_split(active, max(1, math.ceil(len(active) / per_call))):
+        for group in np.array_split(np.arange(len(corner)), max(1, math.ceil(len(corner) / per_call))):
             if len(group) == 0:
                 continue
             index = np.minimum(corner[group, None, :] + offsets[None], cells)  # clamped: edge blocks repeat
@@ -109,7 +129,7 @@ def mesh_blocks(fn: Values, resolution: int, level: float = 0.0, block: int = BL
 
 
 def mesh_from_function(fn, resolution: int, level: float = 0.0, device: torch.device | str = "cpu",
-                       dense_up_to: int = 256, **kwargs):
+                       dense_up_to: int = 128, **kwargs):
     """A mesh of a signed distance (a torch function of (M, 3) points, or a NumPy one): dense grids up to
     `dense_up_to`, blocks near the surface above."""
     if resolution < 16:
@@ -118,3 +138,26 @@ def mesh_from_function(fn, resolution: int, level: float = 0.0, device: torch.de
     if resolution <= dense_up_to:
         return mesh_dense(values, resolution, level, device=device)
     return mesh_blocks(values, resolution, level, device=device, **kwargs)
+
+
+def drop_unsupported(mesh, points: np.ndarray, distance: float):
+    """The mesh without its connected pieces that no input point supports (the median distance from a piece's
+    faces to the nearest of `points` above `distance`): stray surfaces a fit leaves far from its data.
+    Returns (mesh, pieces dropped)."""
+    import trimesh
+    from scipy.spatial import cKDTree
+    labels = trimesh.graph.connected_component_labels(mesh.face_adjacency, node_count=len(mesh.faces))
+    count = int(labels.max()) + 1 if len(labels) else 0
+    if count <= 1:
+        return mesh, 0
+    near = cKDTree(points).query(mesh.vertices, workers=-1)[0][mesh.faces].mean(1)  # per face
+    order = np.lexsort((near, labels))
+    starts = np.searchsorted(labels[order], np.arange(count))
+    sizes = np.bincount(labels, minlength=count)
+    median = near[order][starts + sizes // 2]
+    keep = median[labels] <= distance
+    if not keep.any():
+        return mesh, 0
+    kept = trimesh.Trimesh(mesh.vertices, mesh.faces[keep], process=False)
+    kept.remove_unreferenced_vertices()
+    return kept, int((median > distance).sum())

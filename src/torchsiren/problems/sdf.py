@@ -48,6 +48,12 @@ def _space_terms(fields, batch) -> torch.Tensor:
     return torch.stack([fields.value[:, 0], (grad.norm(dim=-1) - 1).abs()], 1)
 
 
+def support_distance(resolution: int) -> float:
+    """How far (in [−1, 1]³) a mesh piece's vertices may lie from the input points, in the median, to be kept:
+    two grid cells, and at least 1% of the box."""
+    return max(4.0 / (resolution - 1), 0.02)
+
+
 class SDFFitting(Problem):
     """Φ a signed distance of the surface through `points` (N, 3) in [−1, 1]³ with unit `normals` (N, 3)."""
 
@@ -56,12 +62,13 @@ class SDFFitting(Problem):
 
     def __init__(self, points: np.ndarray, normals: np.ndarray, batch_size: int = 10_000,
                  weights: SDFWeights | None = None, device: torch.device | str = "cpu", resolution: int = 128,
-                 reference_mesh=None, normalisation=None) -> None:
+                 reference_mesh=None, normalisation=None, keep_unsupported: bool = False) -> None:
         w = (weights or SDFWeights()).validate()
         if not batch_size >= 1:
             raise TorchSirenError(f"batch_size must be >= 1, got {batch_size}", "batch_size")
         self.device, self.weights, self.resolution = torch.device(device), w, int(resolution)
         self.reference_mesh, self.normalisation = reference_mesh, normalisation
+        self.keep_unsupported = keep_unsupported
         self.points = torch.as_tensor(points, dtype=torch.float32, device=self.device)
         self.normals = torch.as_tensor(normals, dtype=torch.float32, device=self.device)
         surface = Constraint("surface", grid_sampler(self.points, {"n": self.normals}, batch_size),
@@ -90,10 +97,20 @@ class SDFFitting(Problem):
                 "normal_cosine": torch.nn.functional.cosine_similarity(g_on, n, dim=-1).mean().item(),
                 "eikonal_error": (g_space.norm(dim=-1) - 1).abs().mean().item()}
 
+    def support(self, count: int = 200_000) -> np.ndarray:
+        """Up to `count` of the input points (in [−1, 1]³), what decides which pieces of a mesh are kept."""
+        step = max(1, len(self.points) // count)
+        return self.points[::step].cpu().numpy()
+
     def mesh(self, model: nn.Module, resolution: int | None = None):
-        """The zero level set of Φ as a trimesh.Trimesh in the input's own coordinates."""
-        from ..geometry.mesh import mesh_from_function
-        mesh = mesh_from_function(model, resolution or self.resolution, device=self.device)
+        """The zero level set of Φ as a trimesh.Trimesh in the input's own coordinates, without the pieces no
+        input point supports (unless keep_unsupported); `self.dropped` counts those."""
+        from ..geometry.mesh import drop_unsupported, mesh_from_function
+        resolution = resolution or self.resolution
+        mesh = mesh_from_function(model, resolution, device=self.device)
+        self.dropped = 0
+        if not self.keep_unsupported:
+            mesh, self.dropped = drop_unsupported(mesh, self.support(), support_distance(resolution))
         if self.normalisation is not None:
             mesh.vertices = self.normalisation.inverse(np.asarray(mesh.vertices, np.float64))
         return mesh
@@ -109,10 +126,11 @@ class SDFFitting(Problem):
         except ValueError as e:  # nothing to mesh yet: the slices and metrics still say where the fit is
             return metrics | {"mesh": str(e)}
         mesh.export(out_dir / "mesh.ply")
+        np.save(out_dir / "support.npy", self.support().astype(np.float32))  # for `torchsiren mesh` later
         render_mesh(mesh, out_dir / "mesh.png")
         self.pictures = {"the extracted mesh": "mesh.png"} | self.pictures
         metrics |= {"mesh_vertices": len(mesh.vertices), "mesh_faces": len(mesh.faces),
-                    "mesh_resolution": self.resolution}
+                    "mesh_resolution": self.resolution, "mesh_pieces_dropped": self.dropped}
         if self.reference_mesh is not None:
             from ..geometry.metrics import mesh_metrics
             metrics |= mesh_metrics(mesh, self.reference_mesh)

@@ -85,3 +85,14 @@ def render_mesh(mesh, path: Path, size: int = 320) -> None:
     """render_views as a PNG."""
     import imageio.v3 as iio
     iio.imwrite(path, render_views(mesh, size))
+
+
+def stack_pictures(path: Path, pictures: list[Path]) -> None:
+    """The pictures that exist, one above the other (padded to one width, white), as one PNG."""
+    import imageio.v3 as iio
+    images = [iio.imread(p)[..., :3] for p in pictures if Path(p).exists()]
+    if not images:
+        return
+    width = max(i.shape[1] for i in images)
+    padded = [np.pad(i, ((0, 0), (0, width - i.shape[1]), (0, 0)), constant_values=255) for i in images]
+    iio.imwrite(path, np.concatenate(padded, 0))
