@@ -10,6 +10,7 @@
 #   signals    bench audio and video-fit; compare audio (counting) and video               ~8 min
 #   race       the 512² × 300 video: reference 3000 steps, then torchsiren at T/10, T/3   two runs of < 10 min
 #   shapes     fit sdf on each bundled shape; compare sdf; mesh timings at 512/1024/2048  ~10 min
+#   many       bench fit-many (1024 patches batched vs one by one); fit-many on the patches  ~3 min
 set -euo pipefail
 OUT="${OUT:-benchmarks/results/new}"
 mkdir -p "$OUT"
@@ -53,5 +54,8 @@ for part in "${parts[@]}"; do case "$part" in
     done
     $ts compare sdf part --device cuda --out "$OUT/compare_sdf_part"
     for n in 512 1024 2048; do $ts mesh "$OUT/fit_sdf_room" --resolution "$n" --device cuda; done ;;
+  many)
+    $ts bench --workload fit-many --steps 300 --device cuda --precision fp32 --out "$OUT/bench_fit_many.json"
+    $ts fit-many --device cuda --quiet --out "$OUT/fit_many_patches" ;;
   *) echo "unknown part $part" >&2; exit 2 ;;
 esac; done

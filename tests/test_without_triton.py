@@ -33,6 +33,9 @@ def test_commands_run_without_triton(tmp_path):
         ["poisson", "--size", "16", "--steps", "3", "--out", "poisson", *SMALL],
         ["poisson", "--from", "laplacian", "--size", "16", "--steps", "3", "--out", "poisson-lap", *SMALL],
         ["helmholtz", "--points", "64", "--steps", "3", "--out", "helmholtz", *SMALL],
+        ["fit", "sdf", "sphere", "--points", "64", "--steps", "3", "--resolution", "16", "--keep-unsupported",
+         "--out", "sdf", *SMALL],
+        ["fit-many", "--count", "4", "--steps", "3", "--out", "many", *SMALL],
         ["bench", "--quick", "--workload", "fit-256", "laplacian", "--steps", "3", "--repeats", "1", "--device",
          "cpu", "--out", "bench.json"],
     ]
@@ -45,7 +48,7 @@ def test_commands_run_without_triton(tmp_path):
     """, tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "all commands ran" in done.stdout
-    for run in ("fit", "poisson", "poisson-lap", "helmholtz"):
+    for run in ("fit", "poisson", "poisson-lap", "helmholtz", "sdf", "many"):
         assert (tmp_path / run / "metrics.json").exists() and (tmp_path / run / "index.html").exists()
     assert json.loads((tmp_path / "bench.json").read_text())["triton"] is None
 

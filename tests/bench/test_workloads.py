@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from torchsiren.bench import RefSiren, ref_laplace
-from torchsiren.bench.workloads import fit_audio, fit_gray, fit_video, grid_eval, laplacian_step, sdf_step, \
+from torchsiren.bench.workloads import fit_audio, fit_gray, fit_many, fit_video, grid_eval, laplacian_step, sdf_step, \
     time_to_psnr
 from torchsiren.cli.main import main
 from torchsiren.derivatives import laplacian
@@ -46,6 +46,9 @@ def test_audio_and_video_fits_are_the_same_optimisation_on_both_sides():
     q = video["quality"]
     assert abs(q["reference_psnr"] - q["torchsiren_psnr"]) < 0.05 and q["steps"] == 5, q
     assert video["flops"] == 3 * 2 * 512 * (3 * 32 + 3 * 32 * 32 + 32 * 3)  # a step's work is its batch's
+    many = fit_many(6, 16, 5, cpu, 1, 2, "fp32")
+    q = many["quality"]  # the batch trains each SIREN as the reference code trains it alone
+    assert abs(q["reference_psnr_first4"] - q["torchsiren_psnr_first4"]) < 0.05 and q["signals"] == 6, q
 
 
 def test_bench_cli_writes_json_and_rejects_unknown_workloads(tmp_path, capsys):

@@ -31,6 +31,7 @@ class ModelSpec:
     fourier_scale: float = 10.0
     rbf_sigma: float = 10.0
     implementation: str = "auto"  # siren: "auto" | "torch" | "fused" kernels
+    count: int | None = None  # siren: this many independent SIRENs in one module (BatchedSiren, fit-many)
 
     def validate(self) -> "ModelSpec":
         if self.name not in MODEL_NAMES:
@@ -41,6 +42,10 @@ class ModelSpec:
         check_positive("first omega_0", self.first_omega_0)
         check_positive("hidden omega_0", self.hidden_omega_0)
         check_implementation(self.implementation)
+        if self.count is not None:
+            check_positive("count", self.count, integer=True)
+            if self.name != "siren":
+                raise TorchSirenError(f"many signals at once (count) are fitted by siren, not {self.name!r}")
         return self
 
     def parameter_count(self) -> int:
@@ -70,6 +75,10 @@ def build_model(spec: ModelSpec) -> nn.Module:
     """Instantiate the model a spec describes (init drawn from torch's global RNG)."""
     s = spec.validate()
     common = dict(hidden_features=s.hidden_features, hidden_layers=s.hidden_layers)
+    if s.name == "siren" and s.count is not None:
+        from .batched import BatchedSiren
+        return BatchedSiren(s.count, s.in_features, s.out_features, first_omega_0=s.first_omega_0,
+                            hidden_omega_0=s.hidden_omega_0, **common)
     if s.name == "siren":
         return Siren(s.in_features, s.out_features, first_omega_0=s.first_omega_0,
                      hidden_omega_0=s.hidden_omega_0, implementation=s.implementation, **common)

@@ -65,3 +65,15 @@ def write_derivative_panels(model: nn.Module, image: np.ndarray, out_dir: Path, 
         save_image(out_dir / name, arr)
     return {"|∇Φ|": "gradient_fit.png",
             "|∇f| (Sobel)": "gradient_target.png", "ΔΦ": "laplacian_fit.png", "Δf (discrete)": "laplacian_target.png"}
+
+
+def save_image_grid(path: Path, rows: list[np.ndarray], gap: int = 2) -> None:
+    """Rows of images (each (n, H, W, C) in [0, 1]) as one PNG, a white gap between tiles."""
+    from ..data.image import save_image
+    h, w = rows[0].shape[1:3]
+    n = max(len(r) for r in rows)
+    canvas = np.ones((len(rows) * (h + gap) - gap, n * (w + gap) - gap, rows[0].shape[3]), np.float32)
+    for i, row in enumerate(rows):
+        for j, tile in enumerate(row):
+            canvas[i * (h + gap):i * (h + gap) + h, j * (w + gap):j * (w + gap) + w] = tile
+    save_image(path, canvas)

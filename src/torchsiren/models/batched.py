@@ -1,0 +1,59 @@
+"""Many SIRENs of one shape as one module, for fitting many signals at once (INR datasets, compression)."""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from ..errors import check_positive
+from .siren import Siren
+
+
+class BatchedSiren(nn.Module):
+    """`count` independent SIRENs in→hidden×(hidden_layers+1)→out: every layer holds (count, out, in) weights and
+    one batched matmul (torch.baddbmm) evaluates all members. Each member is initialized as a Siren is.
+
+    forward(coords): (count, N, in) — each member its own points — or (N, in) shared -> (count, N, out).
+    member(i) is SIREN i as a plain Siren (same outputs), for rendering or exporting one signal."""
+
+    def __init__(self, count: int, in_features: int, out_features: int, hidden_features: int = 256,
+                 hidden_layers: int = 3, first_omega_0: float = 30.0, hidden_omega_0: float = 30.0) -> None:
+        super().__init__()
+        for name, value in (("count", count), ("in_features", in_features), ("out_features", out_features),
+                            ("hidden_features", hidden_features)):
+            check_positive(name, value, integer=True)
+        self.count, self.in_features, self.out_features = count, in_features, out_features
+        self.hidden_features, self.hidden_layers = hidden_features, hidden_layers
+        self.first_omega_0, self.hidden_omega_0 = float(first_omega_0), float(hidden_omega_0)
+        sizes = [in_features] + [hidden_features] * (hidden_layers + 1) + [out_features]
+        self.omegas = [self.first_omega_0] + [self.hidden_omega_0] * hidden_layers + [None]  # None: linear
+        self.weights, self.biases = nn.ParameterList(), nn.ParameterList()
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            bound = 1.0 / fan_in if i == 0 else math.sqrt(6.0 / fan_in) / self.hidden_omega_0
+            self.weights.append(nn.Parameter(torch.empty(count, fan_out, fan_in).uniform_(-bound, bound)))
+            b = 1.0 / math.sqrt(fan_in)  # nn.Linear's default bias init
+            self.biases.append(nn.Parameter(torch.empty(count, fan_out).uniform_(-b, b)))
+
+    def forward(self, coords: torch.Tensor) -> torch.Tensor:
+        x = coords.expand(self.count, *coords.shape) if coords.dim() == 2 else coords
+        for weight, bias, omega in zip(self.weights, self.biases, self.omegas):
+            x = torch.baddbmm(bias.unsqueeze(1), x, weight.transpose(1, 2))
+            if omega is not None:
+                x = torch.sin(omega * x)
+        return x
+
+    @torch.no_grad()
+    def member(self, i: int) -> Siren:
+        """SIREN i as a plain Siren on the same device."""
+        siren = Siren(self.in_features, self.out_features, self.hidden_features, self.hidden_layers,
+                      self.first_omega_0, self.hidden_omega_0).to(self.weights[0].device)
+        linears = [m.linear if hasattr(m, "linear") else m for m in siren.net]
+        for linear, weight, bias in zip(linears, self.weights, self.biases):
+            linear.weight.copy_(weight[i])
+            linear.bias.copy_(bias[i])
+        return siren
+
+    def extra_repr(self) -> str:
+        return (f"count={self.count}, {self.in_features}→{self.hidden_features}×{self.hidden_layers + 1}→"
+                f"{self.out_features}, first_omega_0={self.first_omega_0}, hidden_omega_0={self.hidden_omega_0}")
