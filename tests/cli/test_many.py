@@ -34,6 +34,8 @@ def test_fit_many_on_a_folder(tmp_path, capsys):
     coords = torch.rand(10, 2) * 2 - 1
     torch.testing.assert_close(one(coords), model(coords)[5])
     assert (out / "fits.png").exists() and (out / "index.html").exists()
+    code, stdout, err = run_cli(capsys, "fit-many", "--resume", out, "--steps", 160, "--quiet")  # the folder kept
+    assert code == 0 and "from step 150 to 160" in stdout, err
 
 
 def test_fit_many_refuses_what_it_cannot_fit(tmp_path, capsys):

@@ -61,6 +61,14 @@ def test_mesh_and_evaluate_mesh(sphere_run, capsys):
         assert metrics[key] == pytest.approx(recorded[key], rel=0.05, abs=1e-3), key
 
 
+def test_fit_sdf_resumes_with_its_own_input(tmp_path, capsys):
+    out = tmp_path / "run"
+    code, _, err = run_cli(capsys, "fit", "sdf", "sphere", "--steps", 5, "--resolution", 16, "--out", out, *SMALL)
+    assert code == 0, err
+    code, stdout, err = run_cli(capsys, "fit", "sdf", "--resume", out, "--steps", 8, "--quiet")
+    assert code == 0 and "from step 5 to 8" in stdout, err
+
+
 def test_shape_commands_refuse_bad_input_in_one_line(tmp_path, sphere_run, capsys):
     folder, _ = sphere_run
     np.savetxt(tmp_path / "bare.xyz", np.random.default_rng(0).normal(size=(100, 3)))

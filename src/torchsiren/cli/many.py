@@ -15,7 +15,7 @@ MANY_STEPS_CPU, MANY_STEPS_GPU = 300, 2000
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fit-many", help="fit many small images at once (default: the bundled 32² patches)")
-    p.add_argument("path", nargs="?", default="patches", metavar="FOLDER",
+    p.add_argument("path", nargs="?", default=None, metavar="FOLDER",
                    help="a folder of images, or patches (the bundled 32² tiles of scikit-image's stills, train split)")
     p.add_argument("--size", type=int, default=32, help="every image centre-cropped and resized to N² (32)")
     p.add_argument("--count", type=int, default=None, help="fit only the first N images")
@@ -39,6 +39,7 @@ def many_problem(args: argparse.Namespace, device):
     positive_int("--size", args.size)
     positive_int("--count", args.count)
     positive_int("--batch-size", args.batch_size)
+    args.path = args.path or "patches"
     if args.path == "patches" and not Path(args.path).exists():
         images, names, what = bundled_patches(args.size), None, "the bundled patches"
     else:

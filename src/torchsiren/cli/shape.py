@@ -32,7 +32,7 @@ def add_sdf_parser(kinds: argparse._SubParsersAction) -> None:
 
 def add_sdf_options(p: argparse.ArgumentParser, out_default: str) -> None:
     from ..data.shapes import SHAPES
-    p.add_argument("path", nargs="?", default="part", metavar="INPUT",
+    p.add_argument("path", nargs="?", default=None, metavar="INPUT",
                    help="point cloud with normals (.xyz/.txt: x y z nx ny nz; .npz; .ply), a mesh (.ply .obj .off "
                         f".stl .glb), or a bundled shape: {', '.join(SHAPES)} (default part)")
     p.add_argument("--points", type=int, default=None,
@@ -106,6 +106,7 @@ def sdf_problem(args: argparse.Namespace, device):
     if not 16 <= resolution <= 2048:
         raise TorchSirenError(f"--resolution must be in [16, 2048], got {resolution}")
     weights = _weights(args.weights, args.alpha)
+    args.path = args.path or "part"
     is_file = Path(args.path).exists()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
