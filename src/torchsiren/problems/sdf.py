@@ -6,7 +6,7 @@
 each a mean over its points, the authors' weights (3e3, 1e2, 1e2, 5e1; α = 100) as defaults. Each step draws
 `batch_size` points of the cloud and `batch_size` uniform points; the total is half the sum above, which is the
 authors' loss exactly (they average every term over both halves together), so their gradient clipping carries
-over. ∇Φ comes by forward mode where the model allows it."""
+over. ∇Φ comes as `derivatives.evaluate` chooses: the fused value-and-gradient kernels on a GPU, else autograd."""
 from __future__ import annotations
 
 from dataclasses import dataclass
