@@ -54,6 +54,16 @@ class BatchedSiren(nn.Module):
             linear.bias.copy_(bias[i])
         return siren
 
+    @torch.no_grad()
+    def select(self, members) -> "BatchedSiren":
+        """A BatchedSiren of the given members (indices), copies of their weights."""
+        index = torch.as_tensor(members, dtype=torch.long, device=self.weights[0].device)
+        out = BatchedSiren(len(index), self.in_features, self.out_features, self.hidden_features,
+                           self.hidden_layers, self.first_omega_0, self.hidden_omega_0).to(self.weights[0].device)
+        for mine, theirs in zip(out.parameters(), self.parameters()):
+            mine.copy_(theirs[index])
+        return out
+
     def extra_repr(self) -> str:
         return (f"count={self.count}, {self.in_features}→{self.hidden_features}×{self.hidden_layers + 1}→"
                 f"{self.out_features}, first_omega_0={self.first_omega_0}, hidden_omega_0={self.hidden_omega_0}")

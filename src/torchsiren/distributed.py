@@ -1,0 +1,44 @@
+"""Running under torchrun: the process's rank and the world's size, and the process group (NCCL on GPUs, gloo
+on CPUs). Fitting many signals splits them between processes: each fits its own share, rank 0 gathers them."""
+from __future__ import annotations
+
+import os
+
+import torch
+
+
+def world() -> tuple[int, int]:
+    """(rank, world size) as torchrun sets them; (0, 1) when run plainly."""
+    return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+
+
+def start(device: torch.device) -> torch.device:
+    """Join the process group; on GPUs each process takes the card of its local rank. Returns its device."""
+    import torch.distributed as dist
+    if device.type == "cuda":
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+        torch.cuda.set_device(device)
+    if not dist.is_initialized():
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return device
+
+
+def share(count: int, rank: int, size: int) -> list[int]:
+    """The signals process `rank` of `size` fits: every size-th one from its rank (as DistributedSampler
+    without shuffling or padding)."""
+    return list(range(rank, count, size))
+
+
+def gather(obj) -> list | None:
+    """Every process's `obj` on rank 0 (None elsewhere)."""
+    import torch.distributed as dist
+    out = [None] * dist.get_world_size() if dist.get_rank() == 0 else None
+    dist.gather_object(obj, out, dst=0)
+    return out
+
+
+def finish() -> None:
+    import torch.distributed as dist
+    if dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
