@@ -50,7 +50,7 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
                     "model": spec.name, "parameters": sum(p.numel() for p in model.parameters()),
                     "torch": torch.__version__, "python": platform.python_version(),
                     "finished": time.strftime("%Y-%m-%dT%H:%M:%S")})
-    metrics.update(problem.rates(result.steps, result.wall_time_s))
+    metrics.update(problem.rates(result.steps, result.wall_time_s, result.history))
     if run is not None:
         run.write_metrics(metrics)
         from .report import write_index

@@ -4,6 +4,7 @@ import json
 
 import imageio.v3 as iio
 import numpy as np
+import pytest
 import torch
 
 from torchsiren import load_run
@@ -26,6 +27,7 @@ def test_fit_many_on_a_folder(tmp_path, capsys):
     assert "skipped 1 unreadable" in stdout and "resized" in stdout
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["count"] == 6 and metrics["psnr_mean"] > 30 and metrics["signal_steps_per_second"] > 0, metrics
+    assert metrics["signals_to_target_per_second"] == pytest.approx(6 / metrics["all_reached_target_s"])
     rows = (out / "signals.csv").read_text().splitlines()
     assert rows[0] == "index,name,psnr" and len(rows) == 7 and rows[1].split(",")[1] == "0.png"
     model, config = load_run(out)  # the weights of all six SIRENs, and one of them back as a plain Siren

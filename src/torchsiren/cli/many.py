@@ -114,7 +114,7 @@ def run_shared(args: argparse.Namespace, config, device) -> int:
         metrics = problem.report(full, run_dir.path)
         wall = max(s[2] for s in shares)
         metrics |= {"steps": result.steps, "wall_time_s": round(wall, 3), "world_size": size,
-                    "finished": time.strftime("%Y-%m-%dT%H:%M:%S")} | problem.rates(result.steps, wall)
+                    "finished": time.strftime("%Y-%m-%dT%H:%M:%S")} | problem.rates(result.steps, wall)  # slowest share
         run_dir.write_metrics(metrics)
         from ..report import write_index
         write_index(run_dir.path, f"torchsiren {problem.task}", metrics, getattr(problem, "pictures", {}),

@@ -105,8 +105,9 @@ class Problem:
         """Write pictures/files of the solution into out_dir; return final metrics."""
         return self.evaluate(model)
 
-    def rates(self, steps: int, wall_time_s: float) -> dict[str, float]:
-        """Throughput figures of a finished run (e.g. signals·steps per second), added to its metrics."""
+    def rates(self, steps: int, wall_time_s: float, history: list[dict] = ()) -> dict[str, float]:
+        """Throughput figures of a finished run (e.g. signals·steps per second), added to its metrics; `history`
+        holds the rows logged during training."""
         return {}
 
 

@@ -78,5 +78,12 @@ class ManyImageFitting(Problem):
                 "count": len(self.images), "target_psnr": self.target_psnr,
                 "reached_target": int((p >= self.target_psnr).sum())}
 
-    def rates(self, steps: int, wall_time_s: float) -> dict[str, float]:
-        return {"signal_steps_per_second": len(self.images) * steps / max(wall_time_s, 1e-9)}
+    def rates(self, steps: int, wall_time_s: float, history: list[dict] = ()) -> dict[str, float]:
+        """signal_steps_per_second; and, once every image reached target_psnr at a logged step, the training time
+        until then and the images fitted to the target per second."""
+        out = {"signal_steps_per_second": len(self.images) * steps / max(wall_time_s, 1e-9)}
+        done = next((row for row in history if row.get("reached") == 1.0 and "time_s" in row), None)
+        if done is not None:
+            out |= {"all_reached_target_at_step": done["step"], "all_reached_target_s": done["time_s"],
+                    "signals_to_target_per_second": len(self.images) / max(done["time_s"], 1e-9)}
+        return out
