@@ -19,7 +19,7 @@ _SUBMODULES = ("data", "derivatives", "metrics", "models", "problems", "training
 _NAMES = {
     "data": ("grid", "load_image"),
     "derivatives": ("Fields", "evaluate", "forward_derivatives", "gradient", "hessian", "jacobian", "laplacian"),
-    "models": ("BatchedSiren", "MLP", "MODEL_NAMES", "FourierFeatures", "ModelSpec", "PositionalEncoding", "RBFLayer", "SineLayer",
+    "models": ("BatchedSiren", "HyperNetwork", "MLP", "MODEL_NAMES", "FourierFeatures", "ModelSpec", "PositionalEncoding", "RBFLayer", "SineLayer",
                "Siren", "auto_first_omega", "build_model", "convert_state_dict"),
     "problems": ("Batch", "Constraint", "ImageFitting", "ManyImageFitting", "Problem", "SDFFitting", "grid_sampler",
                  "uniform_sampler"),

@@ -36,12 +36,7 @@ class BatchedSiren(nn.Module):
             self.biases.append(nn.Parameter(torch.empty(count, fan_out).uniform_(-b, b)))
 
     def forward(self, coords: torch.Tensor) -> torch.Tensor:
-        x = coords.expand(self.count, *coords.shape) if coords.dim() == 2 else coords
-        for weight, bias, omega in zip(self.weights, self.biases, self.omegas):
-            x = torch.baddbmm(bias.unsqueeze(1), x, weight.transpose(1, 2))
-            if omega is not None:
-                x = torch.sin(omega * x)
-        return x
+        return batched_siren(coords, list(self.weights), list(self.biases), self.omegas)
 
     @torch.no_grad()
     def member(self, i: int) -> Siren:
@@ -67,3 +62,16 @@ class BatchedSiren(nn.Module):
     def extra_repr(self) -> str:
         return (f"count={self.count}, {self.in_features}→{self.hidden_features}×{self.hidden_layers + 1}→"
                 f"{self.out_features}, first_omega_0={self.first_omega_0}, hidden_omega_0={self.hidden_omega_0}")
+
+
+def batched_siren(coords: torch.Tensor, weights: list[torch.Tensor], biases: list[torch.Tensor],
+                  omegas: list[float | None]) -> torch.Tensor:
+    """B SIRENs given as tensors: weights[l] (B, out, in), biases[l] (B, out), omegas[l] the layer's ω₀ (None:
+    linear). coords (B, N, in), or (N, in) shared -> (B, N, out). What BatchedSiren and hypernetworks evaluate."""
+    count = weights[0].shape[0]
+    x = coords.expand(count, *coords.shape) if coords.dim() == 2 else coords
+    for weight, bias, omega in zip(weights, biases, omegas):
+        x = torch.baddbmm(bias.unsqueeze(1), x, weight.transpose(1, 2))
+        if omega is not None:
+            x = torch.sin(omega * x)
+    return x
