@@ -124,7 +124,7 @@ def run_sdf(args: argparse.Namespace) -> int:
 _EXTRA = {"fit-audio": ("mse", "MSE", "{:.2e}"), "fit-video": ("psnr_std", "PSNR std (dB)", "{:.2f}"),
           "fit-sdf": ("chamfer_l1", "Chamfer-L1", "{:.4f}")}
 _HEADLINE = {"psnr": ("PSNR", "{:.2f} dB"), "snr_db": ("SNR", "{:.2f} dB"),
-             "surface_distance": ("mean |Φ| on the surface", "{:.2e}")}
+             "surface_distance": ("surface distance", "{:.2e}")}
 
 
 def compare(args: argparse.Namespace, problem, settings: dict, config, device, name: str,
