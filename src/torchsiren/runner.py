@@ -37,6 +37,14 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
         run.write_config({"task": problem.task, "model": spec.to_dict(), "train": config.to_dict(),
                           **(settings or {})})
     result = train(model, problem, config, run=run, resume=resume, progress=progress)
+    metrics = finish_run(problem, model, spec, result, run, device)
+    return model, metrics, result
+
+
+def finish_run(problem: Problem, model: nn.Module, spec: ModelSpec, result: TrainResult, run: RunDir | None,
+               device: torch.device, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The final metrics of a trained model (with `extra` added); with a run folder, its report, progress plot,
+    metrics.json and index.html too."""
     model.eval()
     metrics: dict[str, Any] = {}
     if run is not None:
@@ -51,13 +59,14 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
                     "torch": torch.__version__, "python": platform.python_version(),
                     "finished": time.strftime("%Y-%m-%dT%H:%M:%S")})
     metrics.update(problem.rates(result.steps, result.wall_time_s, result.history))
+    metrics.update(extra or {})
     if run is not None:
         run.write_metrics(metrics)
         from .report import write_index
         pictures = getattr(problem, "pictures", {}) | {"progress": "progress.png"}
         write_index(run.path, f"torchsiren {problem.task}", metrics, pictures, run.read_config(),
                     getattr(problem, "audio", None))
-    return model, metrics, result
+    return metrics
 
 
 def load_run(run_dir: str | Path, device: torch.device | str = "cpu") -> tuple[nn.Module, dict[str, Any]]:

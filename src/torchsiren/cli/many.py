@@ -79,11 +79,11 @@ def run_shared(args: argparse.Namespace, config, device) -> int:
     """Under torchrun: every process builds the same initial SIRENs, fits its share of the images (each SIREN
     trains alone, so no gradients are exchanged), and rank 0 gathers the weights and writes the run folder, which
     equals a one-process run's. Resuming is for one process (`--resume` is refused here)."""
-    import time
+    import dataclasses
     import torch
     from .. import distributed as dist
     from ..problems.many import ManyImageFitting
-    from ..runner import make_model
+    from ..runner import finish_run, make_model
     from ..training import RunDir, save_model, train
     if args.resume:
         raise TorchSirenError("--resume runs in one process; start it without torchrun")
@@ -98,28 +98,22 @@ def run_shared(args: argparse.Namespace, config, device) -> int:
     run_dir = RunDir.create(args.out, problem.task) if rank == 0 else None
     if rank == 0:
         print(f"fitting {what} in {size} processes ({len(mine)} images each at most) on {device} -> {run_dir.path}")
+        run_dir.write_config({"task": problem.task, "model": spec.to_dict(), "train": config.to_dict(), **settings,
+                              "world_size": size})
     full = make_model(spec, device, config.seed)  # every process draws the same initial weights
-    part = ManyImageFitting(problem.images[mine], args.batch_size, args.target_psnr, device)
     model = full.select(mine)
-    result = train(model, part, config, progress=rank == 0 and not args.quiet)
+    result = train(model, ManyImageFitting(problem.images[mine], args.batch_size, args.target_psnr, device),
+                   config, progress=rank == 0 and not args.quiet)
     shares = dist.gather((mine, [p.detach().cpu() for p in model.parameters()], result.wall_time_s))
     if rank == 0:
         with torch.no_grad():
             for members, params, _ in shares:
                 for p, q in zip(full.parameters(), params):
                     p[torch.as_tensor(members, device=p.device)] = q.to(p.device)
-        run_dir.write_config({"task": problem.task, "model": spec.to_dict(), "train": config.to_dict(), **settings,
-                              "world_size": size})
         save_model(full, run_dir.model_file)
-        metrics = problem.report(full, run_dir.path)
-        wall = max(s[2] for s in shares)
-        metrics |= {"steps": result.steps, "wall_time_s": round(wall, 3), "world_size": size,
-                    "finished": time.strftime("%Y-%m-%dT%H:%M:%S")} | problem.rates(result.steps, wall)  # slowest share
-        run_dir.write_metrics(metrics)
-        from ..report import write_index
-        write_index(run_dir.path, f"torchsiren {problem.task}", metrics, getattr(problem, "pictures", {}),
-                    run_dir.read_config())
+        slowest = dataclasses.replace(result, wall_time_s=max(s[2] for s in shares))
+        metrics = finish_run(problem, full, spec, slowest, run_dir, device, {"world_size": size})
         print(f"done: psnr_mean {metrics['psnr_mean']:.4g}, {metrics['count']} images in {size} processes, "
-              f"{result.steps} steps in {wall:.1f} s")
+              f"{result.steps} steps in {slowest.wall_time_s:.1f} s")
     dist.finish()
     return 0

@@ -130,11 +130,11 @@ def mesh_blocks(fn: Values, resolution: int, level: float = 0.0, blocks: tuple[i
 
 def mesh_from_function(fn, resolution: int, level: float = 0.0, device: torch.device | str = "cpu",
                        dense_up_to: int = 128, **kwargs):
-    """A mesh of a signed distance (a torch function of (M, 3) points, or a NumPy one): dense grids up to
+    """A mesh of a signed distance (an nn.Module of (M, 3) points, or a NumPy function): dense grids up to
     `dense_up_to`, blocks near the surface above."""
     if resolution < 16:
         raise ValueError(f"resolution must be at least 16, got {resolution}")
-    values = fn if isinstance(fn, torch.nn.Module) or getattr(fn, "is_torch", False) else _as_torch(fn)
+    values = fn if isinstance(fn, torch.nn.Module) else _as_torch(fn)
     if resolution <= dense_up_to:
         return mesh_dense(values, resolution, level, device=device)
     return mesh_blocks(values, resolution, level, device=device, **kwargs)
