@@ -8,6 +8,8 @@ import torch
 # (Triton reads the switch when a kernel is defined, so it must be set before torchsiren is imported.)
 if not torch.cuda.is_available():
     os.environ.setdefault("TRITON_INTERPRET", "1")
+else:  # on a GPU each kernel compiles once per shape instead of once per candidate tile config
+    os.environ.setdefault("TORCHSIREN_AUTOTUNE", "0")
 
 
 @pytest.fixture(autouse=True)

@@ -11,12 +11,12 @@ from ..errors import TorchSirenError, TrainingInterrupted
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import bench, compare, convert, fit, many, pde, poisson, render, shape
+    from . import bench, compare, convert, fit, hypernet, many, pde, poisson, render, shape
     from .common import Parser
     parser = Parser(prog="torchsiren", description="Sine-activated implicit neural representations (SIREN).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for module in (fit, many, render, compare, poisson, pde, shape, bench, convert):
+    for module in (fit, many, hypernet, render, compare, poisson, pde, shape, bench, convert):
         module.add_parser(sub)
     _name_flags(parser)
     return parser

@@ -42,6 +42,31 @@ def bundled_patches(size: int = 32, split: str = "train") -> np.ndarray:
     return tiles if split == "all" else tiles[test if split == "test" else ~test]
 
 
+def bundled_faces(size: int = 32, split: str = "train") -> np.ndarray:
+    """(200, size, size, 3) in [0, 1] split as bundled_patches: the 25² grey faces of scikit-image's `lfw_subset`
+    (Labeled Faces in the Wild), resized to size², for hypernetworks over faces without a download."""
+    from skimage import data
+    from skimage.transform import resize
+    if split not in ("train", "test", "all"):
+        raise ValueError(f"split is train, test or all, got {split!r}")
+    faces = np.stack([resize(f, (size, size), anti_aliasing=True) for f in data.lfw_subset()]).astype(np.float32)
+    faces = np.repeat(faces[..., None], 3, -1)
+    test = np.arange(len(faces)) % 5 == 4
+    return faces if split == "all" else faces[test if split == "test" else ~test]
+
+
+BUNDLED = {"patches": bundled_patches, "faces": bundled_faces}
+
+
+def load_collection(path: str, size: int = 32, split: str = "train") -> tuple[np.ndarray, list[str] | None, str]:
+    """A bundled collection by name (patches, faces; `split` applies) or a folder of images (all of it): the
+    images (N, size, size, 3), their names (None when bundled) and what they are, in words."""
+    if path in BUNDLED and not Path(path).exists():
+        return BUNDLED[path](size, split), None, f"the bundled {path} ({split})"
+    images, names = load_folder(path, size)
+    return images, names, str(path)
+
+
 def load_folder(path: str | Path, size: int = 32) -> tuple[np.ndarray, list[str]]:
     """Every image in a folder as (N, size, size, 3) in [0, 1] (centred square crops; other sizes are resized,
     with a warning) and their file names. Unreadable files are skipped with a warning that counts them."""

@@ -4,6 +4,7 @@ Triton's CPU interpreter, which cannot autotune)."""
 from __future__ import annotations
 
 import inspect
+import os
 
 try:
     import triton
@@ -32,7 +33,11 @@ if triton is not None:
 
 def autotune(configs: list, key: list[str], **kwargs):
     """`triton.autotune` whose choices persist in Triton's cache folder (`TRITON_CACHE_DIR`, keyed by GPU, kernel
-    and shape), so that a second process on the same machine starts without tuning again."""
+    and shape), so that a second process on the same machine starts without tuning again. With the environment
+    variable `TORCHSIREN_AUTOTUNE=0` the first config is taken untried: every kernel compiles once per shape,
+    which is what a test run wants (results are the same, only speed differs)."""
+    if os.environ.get("TORCHSIREN_AUTOTUNE", "1") == "0":
+        configs = configs[:1]
     if "cache_results" in inspect.signature(triton.autotune).parameters:
         kwargs["cache_results"] = True
     return triton.autotune(configs, key=key, **kwargs)

@@ -92,3 +92,39 @@ class ConvEncoder(nn.Module):
 
     def forward(self, image_and_mask: torch.Tensor) -> torch.Tensor:
         return self.head(self.conv(image_and_mask).flatten(1))
+
+
+class HyperSiren(nn.Module):
+    """Observed pixels -> a SIREN for the whole image: an encoder (conv over the masked image, or set over the
+    observed points) gives a latent code, a HyperNetwork turns it into SIREN weights, and that SIREN is evaluated
+    at any coordinates. The paper's generalization model (image inpainting from a few context pixels).
+
+    forward(image (B, H, W, C) in [−1, 1], mask (B, H, W) bool: the observed pixels, coords (N, 2))
+    -> (values (B, N, C), latent (B, latent_dim), weights, biases of the generated SIRENs)."""
+
+    def __init__(self, channels: int = 3, size: int = 32, encoder: str = "conv", latent_dim: int = 256,
+                 hidden_features: int = 256, hidden_layers: int = 3, first_omega_0: float = 30.0,
+                 hidden_omega_0: float = 30.0, hyper_hidden_features: int = 256, hyper_hidden_layers: int = 1) -> None:
+        super().__init__()
+        if encoder not in ("conv", "set"):
+            raise ValueError(f"encoder is conv or set, got {encoder!r}")
+        self.encoder_kind, self.channels, self.size = encoder, channels, size
+        self.encoder = (ConvEncoder(channels, size, latent_dim) if encoder == "conv"
+                        else SetEncoder(2, channels, latent_dim))
+        self.hypernet = HyperNetwork(latent_dim, 2, channels, hidden_features, hidden_layers, first_omega_0,
+                                     hidden_omega_0, hyper_hidden_features, hyper_hidden_layers)
+
+    def encode(self, image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """(B, H, W, C), (B, H, W) -> latent (B, latent_dim) from the observed pixels alone."""
+        known = mask.unsqueeze(-1).to(image.dtype)
+        if self.encoder_kind == "conv":
+            return self.encoder(torch.cat([image * known, known], -1).permute(0, 3, 1, 2))
+        b, h, w, c = image.shape
+        from ..data.grid import grid
+        coords = grid((h, w), device=image.device, dtype=image.dtype).expand(b, -1, -1)
+        return self.encoder(torch.cat([coords, image.reshape(b, h * w, c)], -1), mask.reshape(b, h * w))
+
+    def forward(self, image: torch.Tensor, mask: torch.Tensor, coords: torch.Tensor):
+        latent = self.encode(image, mask)
+        weights, biases = self.hypernet(latent)
+        return batched_siren(coords, weights, biases, self.hypernet.omegas), latent, weights, biases

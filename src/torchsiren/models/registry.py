@@ -32,6 +32,7 @@ class ModelSpec:
     rbf_sigma: float = 10.0
     implementation: str = "auto"  # siren: "auto" | "torch" | "fused" kernels
     count: int | None = None  # siren: this many independent SIRENs in one module (BatchedSiren, fit-many)
+    hypernet: dict | None = None  # siren: generated from observed pixels (HyperSiren's own options: encoder, size…)
 
     def validate(self) -> "ModelSpec":
         if self.name not in MODEL_NAMES:
@@ -46,6 +47,8 @@ class ModelSpec:
             check_positive("count", self.count, integer=True)
             if self.name != "siren":
                 raise TorchSirenError(f"many signals at once (count) are fitted by siren, not {self.name!r}")
+        if self.hypernet is not None and (self.name != "siren" or self.count is not None):
+            raise TorchSirenError("a hypernetwork generates one siren per image (no count, no other model)")
         return self
 
     def parameter_count(self) -> int:
@@ -75,6 +78,10 @@ def build_model(spec: ModelSpec) -> nn.Module:
     """Instantiate the model a spec describes (init drawn from torch's global RNG)."""
     s = spec.validate()
     common = dict(hidden_features=s.hidden_features, hidden_layers=s.hidden_layers)
+    if s.name == "siren" and s.hypernet is not None:
+        from .hyper import HyperSiren
+        return HyperSiren(s.out_features, first_omega_0=s.first_omega_0, hidden_omega_0=s.hidden_omega_0,
+                          **common, **s.hypernet)
     if s.name == "siren" and s.count is not None:
         from .batched import BatchedSiren
         return BatchedSiren(s.count, s.in_features, s.out_features, first_omega_0=s.first_omega_0,
