@@ -25,26 +25,30 @@ def make_model(spec: ModelSpec, device: torch.device, seed: int) -> nn.Module:
 
 
 def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: RunDir | None, device: torch.device,
-                   settings: dict[str, Any] | None = None, resume: bool = False, progress: bool = True
-                   ) -> tuple[nn.Module, dict[str, Any], TrainResult]:
+                   settings: dict[str, Any] | None = None, resume: bool = False, progress: bool = True,
+                   clock: dict[str, float] | None = None) -> tuple[nn.Module, dict[str, Any], TrainResult]:
     """Train spec's model on problem; with a run folder, write config.json first and the report last.
 
     `settings` is the task's own part of config.json (what it needs to rebuild the problem on --resume).
-    Returns the model, the final metrics (also in metrics.json) and the training result.
+    `clock`: what happened before (e.g. {"import_s": …, "started": perf_counter at process start}) for the
+    metrics' `timings`. Returns the model, the final metrics (also in metrics.json) and the training result.
     """
     model = make_model(spec, device, config.seed)
     if run is not None and not resume:
         run.write_config({"task": problem.task, "model": spec.to_dict(), "train": config.to_dict(),
                           **(settings or {})})
     result = train(model, problem, config, run=run, resume=resume, progress=progress)
-    metrics = finish_run(problem, model, spec, result, run, device)
+    metrics = finish_run(problem, model, spec, result, run, device, clock=clock)
     return model, metrics, result
 
 
 def finish_run(problem: Problem, model: nn.Module, spec: ModelSpec, result: TrainResult, run: RunDir | None,
-               device: torch.device, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+               device: torch.device, extra: dict[str, Any] | None = None, clock: dict[str, float] | None = None
+               ) -> dict[str, Any]:
     """The final metrics of a trained model (with `extra` added); with a run folder, its report, progress plot,
-    metrics.json and index.html too."""
+    metrics.json and index.html too. metrics["timings"]: where the run's time went, in seconds (`clock` gives
+    the stages before training)."""
+    began = time.perf_counter()
     model.eval()
     metrics: dict[str, Any] = {}
     if run is not None:
@@ -58,8 +62,16 @@ def finish_run(problem: Problem, model: nn.Module, spec: ModelSpec, result: Trai
                     "model": spec.name, "parameters": sum(p.numel() for p in model.parameters()),
                     "torch": torch.__version__, "python": platform.python_version(),
                     "finished": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    if result.reached_target:
+        metrics["reached_target_at_step"] = result.steps
     metrics.update(problem.rates(result.steps, result.wall_time_s, result.history))
     metrics.update(extra or {})
+    clock = dict(clock or {})
+    started = clock.pop("started", None)
+    timings = clock | {"training_s": result.wall_time_s} | result.timings | {"report_s": time.perf_counter() - began}
+    if started is not None:
+        timings["process_s"] = time.perf_counter() - started  # to metrics.json; the page follows
+    metrics["timings"] = {k: round(v, 3) for k, v in timings.items()}
     if run is not None:
         run.write_metrics(metrics)
         from .report import write_index

@@ -127,3 +127,17 @@ def test_no_traceback_from_the_installed_command(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "torchsiren.cli.main", "fit", "image", "--model", "bogus"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_fit_image_stops_at_a_target_psnr_and_says_where_the_time_went(tmp_path, capsys):
+    out = tmp_path / "run"
+    code, stdout, err = run_cli(capsys, "fit", "image", "--size", 32, "--steps", 500, "--target-psnr", 28,
+                                "--log-every", 10, "--hidden-features", 32, "--device", "cpu", "--quiet", "--out", out)
+    assert code == 0, err
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["steps"] == metrics["reached_target_at_step"] < 500 and metrics["psnr"] >= 28
+    t = metrics["timings"]
+    assert set(t) >= {"import_s", "setup_s", "training_s", "first_step_s", "evaluation_s", "checkpoint_s",
+                      "report_s", "process_s"}
+    assert 0 < t["first_step_s"] <= t["training_s"] and t["evaluation_s"] < t["training_s"]
+    assert t["process_s"] >= t["import_s"] + t["training_s"] + t["report_s"]

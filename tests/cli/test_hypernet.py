@@ -41,7 +41,8 @@ def test_bad_input(tmp_path, capsys):
     empty.mkdir()
     code, _, err = run_cli(capsys, "hypernet", "train", empty, "--steps", 1, "--device", "cpu")
     assert code == 2 and "holds no readable images" in err
-    code, _, err = run_cli(capsys, "hypernet", "train", "faces", "--size", 8, "--steps", 1, "--device", "cpu")
+    code, _, err = run_cli(capsys, "hypernet", "train", "faces", "--size", 8, "--context", "10,100", "--steps", 1,
+                           "--device", "cpu")
     assert code == 2 and "more than a 8x8 image has" in err and "Traceback" not in err
     code, _, err = run_cli(capsys, "hypernet", "train", "faces", "--context", "ten", "--steps", 1, "--device", "cpu")
     assert code == 2 and "LOW,HIGH" in err

@@ -46,3 +46,15 @@ def test_fit_many_refuses_what_it_cannot_fit(tmp_path, capsys):
                           (["patches", "--count", 0], "--count")]:
         code, _, err = run_cli(capsys, "fit-many", *args, "--steps", 2, "--device", "cpu", "--out", tmp_path / "r")
         assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_fit_many_stops_when_every_image_reached_the_target(tmp_path, capsys):
+    out = tmp_path / "run"
+    code, stdout, err = run_cli(capsys, "fit-many", "--count", 4, "--steps", 300, "--hidden-features", 32,
+                                "--target-psnr", 25, "--stop-at-target", "--log-every", 5, "--device", "cpu",
+                                "--quiet", "--out", out)
+    assert code == 0, err
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["steps"] == metrics["reached_target_at_step"] < 300 and metrics["psnr_min"] >= 25, metrics
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    assert all(row["psnr_min"] < 25 for row in rows[:-1])

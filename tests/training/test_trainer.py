@@ -161,3 +161,19 @@ def test_auto_compile_takes_only_losses_without_autograd_derivatives(small_image
     assert compiles_whole(model, ImageFitting(small_image))
     assert compiles_whole(model, PoissonReconstruction(small_image, "laplacian"))
     assert not compiles_whole(model, PoissonReconstruction(small_image, "gradient"))
+
+
+def test_a_target_psnr_stops_at_the_first_logged_step_that_reaches_it(tmp_path, small_image):
+    problem = ImageFitting(small_image)
+    full = train(Siren(2, 1, hidden_features=32, hidden_layers=2), problem,
+                 TrainConfig(steps=200, lr=1e-3, log_every=10), progress=False)
+    psnrs = [(row["step"], row["psnr"]) for row in full.history]
+    target = (psnrs[2][1] + psnrs[-1][1]) / 2  # reached somewhere in the middle of the run
+    first = next(step for step, p in psnrs if p >= target)
+    torch.manual_seed(0)  # the same init as the full run's (the autouse fixture seeded it)
+    run = RunDir.create(tmp_path / "run", "fit-image")
+    stopped = train(Siren(2, 1, hidden_features=32, hidden_layers=2), problem,
+                    TrainConfig(steps=200, lr=1e-3, log_every=10, target_psnr=target), run=run, progress=False)
+    assert stopped.reached_target and stopped.steps == first < 200
+    assert stopped.history[-1]["psnr"] == pytest.approx(dict(psnrs)[first], abs=1e-3)
+    assert run.model_file.exists()  # the stopped run is saved as a finished one

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 import json
 import sys
+import time
 
 import torch
 
@@ -93,7 +94,8 @@ def train_config_from_args(args: argparse.Namespace, default_steps: int) -> Trai
     return TrainConfig(steps=args.steps if args.steps is not None else default_steps, lr=args.lr,
                        schedule=args.schedule, grad_clip=args.grad_clip, log_every=args.log_every,
                        checkpoint_every=args.checkpoint_every, seed=args.seed, precision=args.precision,
-                       cuda_graph=args.cuda_graph, compile=args.compile).validate()
+                       cuda_graph=args.cuda_graph, compile=args.compile,
+                       target_psnr=args.target_psnr if getattr(args, "stop_at_target", False) else None).validate()
 
 
 def output_file(path: str, flag: str, suffixes: tuple[str, ...]) -> Path:
@@ -119,13 +121,19 @@ def is_gpu(device: torch.device) -> bool:
     return device.type == "cuda"
 
 
+def add_target_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--target-psnr", type=float, default=None, metavar="DB",
+                   help="stop at the first logged step (--log-every) whose PSNR reaches DB")
+    p.set_defaults(stop_at_target=True)
+
+
 def add_resume_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", default=None, metavar="DIR",
                    help="continue the run in DIR (from its checkpoint) up to --steps in total")
 
 
 # Options a resumed run may change (applied and recorded in config.json); every other one is the run's own.
-CHANGEABLE = ("steps", "lr", "grad_clip", "schedule", "checkpoint_every", "log_every", "quiet", "resume", "device")
+CHANGEABLE = ("steps", "target_psnr", "lr", "grad_clip", "schedule", "checkpoint_every", "log_every", "quiet", "resume", "device")
 _MODEL_KEYS = {"name": "model", "hidden_features": "hidden_features", "hidden_layers": "hidden_layers",
                "first_omega_0": "first_omega", "hidden_omega_0": "hidden_omega", "implementation": "implementation"}
 
@@ -183,7 +191,8 @@ def continue_run(args: argparse.Namespace, run_dir, cfg: dict, config: TrainConf
     from ..runner import run_experiment
     cfg["train"] = config.to_dict()
     run_dir.write_config(cfg)
-    metrics = run_experiment(problem, spec, config, run_dir, device, resume=True, progress=not args.quiet)[1]
+    metrics = run_experiment(problem, spec, config, run_dir, device, resume=True, progress=not args.quiet,
+                             clock=_clock(args))[1]
     return summarize(metrics, run_dir.path)
 
 
@@ -204,8 +213,18 @@ def execute(args: argparse.Namespace, problem, spec: ModelSpec, config: TrainCon
         return continue_run(args, run_dir, cfg, config, problem, spec, device)
     run_dir = RunDir.create(args.out, problem.task)
     print(f"{what} with {spec.name} on {device} for {config.steps} steps -> {run_dir.path}")
-    metrics = run_experiment(problem, spec, config, run_dir, device, settings, progress=not args.quiet)[1]
+    metrics = run_experiment(problem, spec, config, run_dir, device, settings, progress=not args.quiet,
+                             clock=_clock(args))[1]
     return summarize(metrics, run_dir.path)
+
+
+def _clock(args: argparse.Namespace) -> dict[str, float] | None:
+    """The command's timings before training: importing torch and the package, reading and preparing data."""
+    clock = getattr(args, "clock", None)
+    if clock is None:
+        return None
+    setup = time.perf_counter() - clock["started"] - clock["import_s"]
+    return clock | {"setup_s": setup}
 
 
 def summarize(metrics: dict, path) -> int:

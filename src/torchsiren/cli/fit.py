@@ -10,8 +10,8 @@ import torch
 from ..data import cameraman, load_image, resize_longer_side
 from ..device import check_memory, resolve_device
 from ..problems import ImageFitting
-from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, model_spec_from_args, \
-    positive_int, resolve_first_omega, train_config_from_args
+from .common import add_model_options, add_resume_option, add_target_option, add_train_options, execute, is_gpu, \
+    model_spec_from_args, positive_int, resolve_first_omega, train_config_from_args
 
 # Defaults: a laptop fits 128² in ~30 s (2 CPU cores: 59-62 dB after 150 steps); a GPU fits the paper's 512².
 # The recipe is Adam 1e-3 with a cosine schedule, which reaches in 150 steps what the paper's (1e-4 constant,
@@ -33,6 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_resume_option(p)
     add_model_options(p)
     add_train_options(p, f"training steps (default {CPU_STEPS} on CPU, {GPU_STEPS} on GPU)")
+    add_target_option(p)
     p.set_defaults(handler=run, lr=1e-3, schedule="cosine")
     _audio_parser(kinds)
     _video_parser(kinds)
@@ -134,6 +135,7 @@ def _video_parser(kinds: argparse._SubParsersAction) -> None:
     add_resume_option(p)
     add_model_options(p)
     add_train_options(p, f"training steps (default {VIDEO_STEPS_CPU} on CPU, {VIDEO_STEPS_GPU} on GPU)")
+    add_target_option(p)
     p.set_defaults(handler=run_video, lr=1e-3, schedule="cosine")
 
 

@@ -28,8 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="a folder of images, or a bundled set: patches (32² tiles of scikit-image's stills) or faces "
                         "(its Labeled Faces in the Wild subset); default patches")
     t.add_argument("--size", type=int, default=32, help="images centre-cropped and resized to N² (32)")
-    t.add_argument("--context", default="10,200", metavar="LOW,HIGH",
-                   help="observed pixels per training image, drawn uniformly in [LOW, HIGH] (10,200)")
+    t.add_argument("--context", default=None, metavar="LOW,HIGH",
+                   help="observed pixels per training image, drawn uniformly in [LOW, HIGH] (default 10,200 as the "
+                        "authors, at most the image's pixels)")
     t.add_argument("--batch-size", type=int, default=None,
                    help=f"images per step (default {BATCH['cpu']} on CPU, {BATCH['cuda']} on GPU)")
     t.add_argument("--latent-weight", type=float, default=0.1, help="weight of mean(z²) in the loss (0.1)")
@@ -60,7 +61,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(handler=run_eval)
 
 
-def _context(text: str) -> tuple[int, int]:
+def _context(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
     try:
         lo, hi = (int(v) for v in text.split(","))
     except ValueError:

@@ -6,6 +6,10 @@ import contextlib
 import re
 import signal
 import sys
+import time
+
+_STARTED = [time.perf_counter()]  # the command's clock: from here (before torch is imported); later calls of main()
+# in the same process start their own
 
 from ..errors import TorchSirenError, TrainingInterrupted
 
@@ -66,6 +70,7 @@ def in_flags(exc: TorchSirenError, flags: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = _STARTED.pop() if _STARTED else time.perf_counter()
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     with _deferred_interrupt() as interrupted:  # importing torch takes a second or two
         parser = build_parser()
@@ -73,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("torchsiren: interrupted\n")
         return 130
     args = parser.parse_args(argv)
+    args.clock = {"started": started, "import_s": time.perf_counter() - started}
     try:
         if getattr(args, "resume", None):
             from .common import restore_options

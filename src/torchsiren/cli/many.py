@@ -22,6 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-size", type=int, default=None, help="random pixels per step, the same for every image "
                                                                 "(default: all)")
     p.add_argument("--target-psnr", type=float, default=30.0, help="the PSNR an image counts as fitted at (30)")
+    p.add_argument("--stop-at-target", action="store_true",
+                   help="stop as soon as every image reached --target-psnr (checked every --log-every steps)")
     p.add_argument("--out", default=None, help="run folder (default runs/fit-many-TIME)")
     add_resume_option(p)
     g = p.add_argument_group("model")

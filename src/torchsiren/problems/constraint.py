@@ -105,6 +105,11 @@ class Problem:
         """Write pictures/files of the solution into out_dir; return final metrics."""
         return self.evaluate(model)
 
+    def quality(self, metrics: dict[str, float]) -> float | None:
+        """The PSNR (dB) that a target (TrainConfig.target_psnr) is compared with, from a logged row; None where
+        the problem has none."""
+        return metrics.get("psnr")
+
     def rates(self, steps: int, wall_time_s: float, history: list[dict] = ()) -> dict[str, float]:
         """Throughput figures of a finished run (e.g. signals·steps per second), added to its metrics; `history`
         holds the rows logged during training."""

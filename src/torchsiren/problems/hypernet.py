@@ -87,7 +87,8 @@ def inpainting_scores(model: nn.Module, images: np.ndarray, mean_image: np.ndarr
 
 class Inpainting(Problem):
     """images (N, H, W, C) in [0, 1] to learn from (`test`: held-out ones to judge by). Each step takes
-    `batch_size` images, shows the model k random pixels of each (k uniform in `context`, inclusive), and fits
+    `batch_size` images, shows the model k random pixels of each (k uniform in `context`, inclusive; None: the
+    authors' 10 to 200, at most the image's pixels), and fits
     the generated SIREN to the whole image; loss = MSE + latent_weight·mean(z²) + weight_weight·mean(θ²), θ every
     generated weight and bias (the authors' weights 0.1 and 100)."""
 
@@ -95,13 +96,13 @@ class Inpainting(Problem):
     headline = "mse_context_100"
 
     def __init__(self, images: np.ndarray, test: np.ndarray | None = None, batch_size: int = 100,
-                 context: tuple[int, int] = (10, 200), latent_weight: float = 0.1, weight_weight: float = 100.0,
+                 context: tuple[int, int] | None = None, latent_weight: float = 0.1, weight_weight: float = 100.0,
                  device: torch.device | str = "cpu", eval_count: int = 100) -> None:
         images = np.asarray(images, np.float32)
         if images.ndim != 4 or len(images) < 1:
             raise TorchSirenError(f"images are (N, H, W, C), got shape {images.shape}")
-        lo, hi = context
         pixels = images.shape[1] * images.shape[2]
+        lo, hi = context or (min(10, pixels), min(200, pixels))
         if not 1 <= lo <= hi:
             raise TorchSirenError(f"context is a range of pixel counts LOW,HIGH with 1 <= LOW <= HIGH, got {lo},{hi}",
                                   "context")
@@ -135,7 +136,8 @@ class Inpainting(Problem):
         n, (h, w), c = len(self.images), self.shape, self.images.shape[3]
         idx = torch.randint(0, n, (self.batch_size,), generator=generator, device=dev).to(self.device)
         images = self.train_images[idx]
-        k = int(torch.randint(self.context[0], self.context[1] + 1, (1,), generator=generator, device=dev))
+        lo, hi = self.context
+        k = int(torch.randint(lo, hi + 1, (1,), generator=generator, device=dev))
         scores = torch.rand(self.batch_size, h * w, generator=generator, device=dev).to(self.device)
         masks = torch.zeros_like(scores, dtype=torch.bool).scatter_(1, scores.topk(k, dim=1).indices, True)
         values, latent, weights, biases = model(images, masks.reshape(-1, h, w), self.coords)

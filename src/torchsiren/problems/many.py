@@ -65,6 +65,10 @@ class ManyImageFitting(Problem):
         return {"psnr_mean": float(p.mean()), "psnr_min": float(p.min()),
                 "reached": float((p >= self.target_psnr).mean())}
 
+    def quality(self, metrics: dict[str, float]) -> float | None:
+        """The lowest image's PSNR: a target is reached when every image reached it."""
+        return metrics.get("psnr_min")
+
     def report(self, model: nn.Module, out_dir: Path) -> dict[str, Any]:
         from ..report.image import save_image_grid
         out_dir = Path(out_dir)

@@ -10,8 +10,10 @@ def write_index(out_dir: Path, title: str, metrics: dict, pictures: dict[str, st
                 audio: dict[str, str] | None = None) -> Path:
     """Write out_dir/index.html with a metrics table, audio players ({caption: file}), the pictures
     ({caption: file}) and the config."""
+    flat = {f"{k} {sub}" if isinstance(v, dict) else k: w for k, v in metrics.items()
+            for sub, w in (v.items() if isinstance(v, dict) else [(None, v)])}
     rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(_fmt(v))}</td></tr>"
-                   for k, v in metrics.items())
+                   for k, v in flat.items())
     figs = "".join(f'<figure><img src="{html.escape(f)}"><figcaption>{html.escape(c)}</figcaption></figure>'
                    for c, f in pictures.items() if (Path(out_dir) / f).exists())
     players = "".join(f'<figure><audio controls src="{html.escape(f)}"></audio><figcaption>{html.escape(c)}'

@@ -24,6 +24,7 @@ class TrainConfig:
     seed: int = 0
     precision: str = "fp32"
     cuda_graph: bool = True  # replay the whole step as a CUDA graph when the problem is replayable
+    target_psnr: float | None = None  # stop at the first logged step whose PSNR (problem.quality) reaches this
     compile: str = "auto"  # torch.compile the whole loss: "on", "off", or "auto" (CPU, static batch, >= 1000 steps, no autograd derivatives)
 
     def validate(self) -> "TrainConfig":
@@ -36,6 +37,8 @@ class TrainConfig:
         check_positive("checkpoint_every", self.checkpoint_every, integer=True)
         if self.grad_clip is not None and not 0 < self.grad_clip < math.inf:
             raise TorchSirenError(f"grad_clip must be a finite number > 0, got {self.grad_clip}", "grad_clip")
+        if self.target_psnr is not None and not math.isfinite(self.target_psnr):
+            raise TorchSirenError(f"target_psnr must be a finite number of dB, got {self.target_psnr}", "target_psnr")
         if self.precision not in PRECISIONS:
             raise TorchSirenError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}",
                                   "precision")

@@ -27,6 +27,8 @@ class TrainResult:
     steps: int
     wall_time_s: float
     history: list[dict] = field(default_factory=list)
+    reached_target: bool = False  # stopped early: a logged PSNR reached TrainConfig.target_psnr
+    timings: dict = field(default_factory=dict)  # seconds: first step (kernel compilation), evaluation, checkpoints
 
     @property
     def last(self) -> dict:
@@ -120,21 +122,25 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     optimizer = graph_optimizer(list(model.parameters()), config.lr) if graphed else make_optimizer(model, config)
     generator = torch.Generator(device=device)
     generator.manual_seed(config.seed)
-    step, wall, history = 0, 0.0, []
+    step, wall, history, done = 0, 0.0, [], False
     if resume and run is not None:
         meta = load_checkpoint(run.checkpoint_file, model, optimizer, generator)
         step, wall = int(meta["step"]), float(meta.get("wall_time_s", 0.0))
         history = run.read_history(up_to_step=step)
         run.write_history(history)
 
+    spent = {"first_step_s": 0.0, "evaluation_s": 0.0, "checkpoint_s": 0.0}
+
     def checkpoint(at: int, elapsed: float) -> None:
         if run is None:
             return
+        began = time.perf_counter()
         if not all(torch.isfinite(p).all() for p in model.parameters()):
             raise TrainingDiverged(f"weights became NaN/inf by step {at}; kept the last good checkpoint in "
                                    f"{run.path}; lower --lr or add --grad-clip")
         save_checkpoint(run.checkpoint_file, model, optimizer, generator, at,
                         {"wall_time_s": elapsed, "seed": config.seed})
+        spent["checkpoint_s"] += time.perf_counter() - began
 
     bar = progress_bar(config.steps, step, problem.task, progress,
                        every=config.log_every * max(1, round(config.steps / 20 / config.log_every)))
@@ -150,10 +156,18 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
                 loss = stepper(step)
                 step += 1
                 bar.update(1)
+                if not spent["first_step_s"]:  # kernel compilation, autotuning, graph capture
+                    _synchronize(device)
+                    spent["first_step_s"] = time.perf_counter() - start - wall
                 if step % config.log_every == 0 or step == config.steps:
-                    row = _log(model, problem, step, loss, time.perf_counter() - start, run)
+                    began = time.perf_counter()
+                    row = _log(model, problem, step, loss, began - start, run)
+                    spent["evaluation_s"] += time.perf_counter() - began
                     history.append(row)
                     bar.set_postfix({k: f"{v:.4g}" for k, v in row.items() if k in ("loss", problem.headline)})
+                    if reached(problem, row, config.target_psnr):
+                        done = True
+                        break
                 if step % config.checkpoint_every == 0 and step < config.steps:
                     _check_finite(loss, step, run)
                     checkpoint(step, time.perf_counter() - start)
@@ -169,7 +183,18 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     checkpoint(step, wall)
     if run is not None:
         save_model(model, run.model_file, {"step": step})
-    return TrainResult(step, wall, history)
+    return TrainResult(step, wall, history, done, {k: round(v, 4) for k, v in spent.items()})
+
+
+def _synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def reached(problem: Problem, row: dict, target_psnr: float | None) -> bool:
+    """True when a logged row's quality (problem.quality) is at or above target_psnr."""
+    quality = None if target_psnr is None else problem.quality(row)
+    return quality is not None and quality >= target_psnr
 
 
 def _check_finite(loss: torch.Tensor, step: int, run: RunDir | None) -> None:
