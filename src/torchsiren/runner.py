@@ -34,6 +34,7 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
     metrics' `timings`. Returns the model, the final metrics (also in metrics.json) and the training result.
     """
     model = make_model(spec, device, config.seed)
+    config = config.resolved(device, problem)
     if run is not None and not resume:
         run.write_config({"task": problem.task, "model": spec.to_dict(), "train": config.to_dict(),
                           **(settings or {})})

@@ -44,10 +44,10 @@ def add_train_options(p: argparse.ArgumentParser, steps_help: str = "training st
     g.add_argument("--lr", type=float, default=1e-4, help="Adam learning rate (1e-4)")
     g.add_argument("--schedule", default="constant", choices=SCHEDULES, help="learning-rate schedule")
     g.add_argument("--grad-clip", type=float, default=None, help="clip the gradient norm to this")
-    g.add_argument("--precision", default="fp32", choices=PRECISIONS,
-                   help="fp32 (default), tf32, fp16 (the fused sine stack and gradient supervision on fp16 "
-                        "operands, TF32 elsewhere; CUDA) "
-                        "or bf16 (autocast)")
+    g.add_argument("--precision", default="auto", choices=PRECISIONS,
+                   help="auto (default: fp32 on a CPU; on a GPU the fastest measured to keep this task's quality, "
+                        "docs/performance.md), fp32, tf32, fp16 (the fused sine stack and gradient supervision on "
+                        "fp16 operands, TF32 elsewhere; CUDA) or bf16 (autocast)")
     g.add_argument("--log-every", type=int, default=25, help="steps between metric evaluations (25)")
     g.add_argument("--checkpoint-every", type=int, default=500, help="steps between checkpoints (500)")
     g.add_argument("--seed", type=int, default=0, help="random seed (0)")
@@ -213,6 +213,9 @@ def execute(args: argparse.Namespace, problem, spec: ModelSpec, config: TrainCon
         return continue_run(args, run_dir, cfg, config, problem, spec, device)
     run_dir = RunDir.create(args.out, problem.task)
     print(f"{what} with {spec.name} on {device} for {config.steps} steps -> {run_dir.path}")
+    if config.precision == "auto" and is_gpu(device):
+        print(f"precision {config.resolved(device, problem).precision} (auto for {problem.task} on a GPU; "
+              "--precision to choose)")
     metrics = run_experiment(problem, spec, config, run_dir, device, settings, progress=not args.quiet,
                              clock=_clock(args))[1]
     return summarize(metrics, run_dir.path)

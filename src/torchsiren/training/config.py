@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 from ..errors import TorchSirenError, check_positive
 from ..kernels.dispatch import PRECISIONS as OPERAND_PRECISIONS
 
-PRECISIONS = (*OPERAND_PRECISIONS, "bf16")  # bf16: autocast (the trainer only)
+# bf16: autocast (the trainer only); auto: fp32 on a CPU, on a GPU the task's own (Problem.gpu_precision)
+PRECISIONS = ("auto", *OPERAND_PRECISIONS, "bf16")
 COMPILE = ("auto", "on", "off")
 MAX_LR = 10.0  # Adam moves each weight by about lr per step: far beyond any SIREN's weights
 SCHEDULES = ("constant", "cosine", "step")
@@ -22,7 +23,7 @@ class TrainConfig:
     log_every: int = 25  # evaluate metrics, write metrics.jsonl, check for NaN
     checkpoint_every: int = 500
     seed: int = 0
-    precision: str = "fp32"
+    precision: str = "auto"
     cuda_graph: bool = True  # replay the whole step as a CUDA graph when the problem is replayable
     target_psnr: float | None = None  # stop at the first logged step whose PSNR (problem.quality) reaches this
     compile: str = "auto"  # torch.compile the whole loss: "on", "off", or "auto" (CPU, static batch, >= 1000 steps, no autograd derivatives)
@@ -55,6 +56,14 @@ class TrainConfig:
             raise TorchSirenError(f"precision {self.precision} needs a CUDA GPU (on the CPU every matmul is fp32); "
                                   "use fp32", "precision")
         return self
+
+    def resolved(self, device, problem=None) -> "TrainConfig":
+        """This config with precision `auto` replaced by what it means on `device` for `problem`: fp32 on a CPU;
+        on a CUDA GPU the problem's gpu_precision (the fastest measured to keep that task's quality)."""
+        if self.precision != "auto":
+            return self
+        gpu = getattr(problem, "gpu_precision", "tf32")
+        return replace(self, precision=gpu if getattr(device, "type", device) == "cuda" else "fp32")
 
     def lr_at(self, step: int, total: int | None = None) -> float:
         """Learning rate for the update that follows `step` completed steps."""

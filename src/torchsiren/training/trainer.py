@@ -111,6 +111,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     """
     config.validate()
     device = next(model.parameters()).device
+    config = config.resolved(device, problem)
     config.check_device(device, interpreter=interpreting())
     static = problem.static
     graphed = config.cuda_graph and device.type == "cuda" and problem.replayable
