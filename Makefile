@@ -3,7 +3,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test test-gpu bench clean
 
 setup: $(VENV)/.installed
 
@@ -15,6 +15,9 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -q tests
+
+test-gpu: setup  # the suite on a CUDA machine, 8 processes (each Triton kernel compiled once per shape)
+	$(PY) -m pytest -q -n 8 tests
 
 bench: setup
 	mkdir -p benchmarks/results/new

@@ -110,7 +110,7 @@ def _fit(problem, coords: torch.Tensor, width: int, steps: int, device: torch.de
     for _ in range(steps):
         step_ref()
     quality[f"reference_{key}"] = round(problem.evaluate(ref.net)[key], 2)
-    step_ours, done = _our_step(lambda: problem.loss(ours, 0, gen), ours, device, precision)
+    step_ours, done = _our_step(lambda: problem.loss(ours, 0, gen), ours, device, precision, generator=gen)
     for _ in range(steps - done):
         step_ours()
     quality[f"torchsiren_{key}"] = round(problem.evaluate(ours)[key], 2)
@@ -316,7 +316,7 @@ def fit_many(count: int, width: int, steps: int, device, warmup, repeats, precis
             step_ref()
     quality["reference_psnr_first4"] = round(float(np.mean([s.evaluate(r.net)["psnr"] for r, s in refs])), 2)
     gen = torch.Generator(device=device).manual_seed(0)
-    step_ours, done = _our_step(lambda: problem.loss(many, 0, gen), many, device, precision)
+    step_ours, done = _our_step(lambda: problem.loss(many, 0, gen), many, device, precision, generator=gen)
     for _ in range(quick - done):
         step_ours()
     quality["torchsiren_psnr_first4"] = round(float(problem.psnrs(many)[:4].mean()), 2)
@@ -380,7 +380,8 @@ def time_to_psnr(size, width, steps, device, warmup, repeats, precision):
         def start():
             optimizer = (graph_optimizer(list(model.parameters()), fast.lr) if device.type == "cuda"
                          else make_optimizer(model, fast))
-            step, done = _our_step(lambda: problem.loss(model, 0, gen), model, device, precision, optimizer=optimizer)
+            step, done = _our_step(lambda: problem.loss(model, 0, gen), model, device, precision, optimizer=optimizer,
+                                   generator=gen)
             return step, optimizer, done
         return start
 

@@ -161,6 +161,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
                     _synchronize(device)
                     spent["first_step_s"] = time.perf_counter() - start - wall
                 if step % config.log_every == 0 or step == config.steps:
+                    _synchronize(device)  # the queued steps finish here, not inside the evaluation's clock
                     began = time.perf_counter()
                     row = _log(model, problem, step, loss, began - start, run)
                     spent["evaluation_s"] += time.perf_counter() - began
