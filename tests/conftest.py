@@ -4,6 +4,14 @@ import numpy as np
 import pytest
 import torch
 
+# Under pytest-xdist (`make test-gpu`: -n 8) every worker would start one torch thread per core: share the cores
+# instead (subprocesses that tests start inherit OMP_NUM_THREADS), or the workers slow each other down many times.
+_workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _workers > 1:
+    _threads = max(1, (os.cpu_count() or 1) // _workers)
+    os.environ["OMP_NUM_THREADS"] = str(_threads)
+    torch.set_num_threads(_threads)
+
 # Without a GPU the fused Triton kernels run in Triton's CPU interpreter, so CI checks them at small sizes.
 # (Triton reads the switch when a kernel is defined, so it must be set before torchsiren is imported.)
 if not torch.cuda.is_available():
