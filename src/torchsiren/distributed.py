@@ -23,6 +23,15 @@ def start(device: torch.device) -> torch.device:
     return device
 
 
+def data_shard() -> tuple[int, int]:
+    """(rank, size) of the process group when one is running with more than one process, else (0, 1): what a
+    data-parallel problem splits each batch by, and when the trainer wraps the model in DDP."""
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
 def share(count: int, rank: int, size: int) -> list[int]:
     """The signals process `rank` of `size` fits: every size-th one from its rank (as DistributedSampler
     without shuffling or padding)."""

@@ -11,6 +11,7 @@ from torch import nn
 from pathlib import Path
 
 from .device import device_name
+from .distributed import data_shard
 from .errors import TorchSirenError
 from .models import ModelSpec, build_model
 from .problems import Problem
@@ -35,6 +36,9 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
     """
     model = make_model(spec, device, config.seed)
     config = config.resolved(device, problem)
+    if data_shard()[0] != 0:  # another process of a torchrun job: rank 0 writes the run folder
+        result = train(model, problem, config, run=run, resume=resume, progress=False)
+        return model, {}, result
     if run is not None and not resume:
         run.write_config({"task": problem.task, "model": spec.to_dict(), "train": config.to_dict(),
                           **(settings or {})})

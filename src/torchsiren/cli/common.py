@@ -230,6 +230,33 @@ def _clock(args: argparse.Namespace) -> dict[str, float] | None:
     return clock | {"setup_s": setup}
 
 
+def execute_data_parallel(args: argparse.Namespace, problem, spec: ModelSpec, config: TrainConfig,
+                          device: torch.device, settings: dict, what: str) -> int:
+    """`execute` under torchrun, for a data-parallel problem (its process group already started): every process
+    trains the same model on its slice of each batch (DDP), rank 0 writes the run folder, and a run resumes with
+    any number of processes (each reads the one checkpoint)."""
+    from .. import distributed as dist
+    from ..runner import run_experiment
+    from ..training import RunDir
+    rank, size = dist.world()
+    if getattr(args, "resume", None):
+        run_dir, cfg = reopen_run(args.resume, problem.task, config)
+        if rank == 0:
+            cfg["train"] = config.to_dict()
+            run_dir.write_config(cfg | {"world_size": size})
+    elif rank == 0:
+        run_dir = RunDir.create(args.out, problem.task)
+        print(f"{what} with {spec.name} in {size} processes on {device.type} for {config.steps} steps -> "
+              f"{run_dir.path}")
+    else:  # a new run: only rank 0 writes, and nothing is read
+        run_dir = None
+    settings = settings | {"world_size": size}
+    metrics = run_experiment(problem, spec, config, run_dir, device, settings, resume=bool(getattr(args, "resume", None)),
+                             progress=rank == 0 and not args.quiet, clock=_clock(args))[1]
+    dist.finish()
+    return summarize(metrics, run_dir.path) if rank == 0 else 0
+
+
 def summarize(metrics: dict, path) -> int:
     shown = ", ".join(f"{k} {v:.4g}" for k, v in metrics.items()
                       if isinstance(v, float) and k not in ("wall_time_s",))

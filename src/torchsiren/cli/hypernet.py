@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..device import DEVICES, resolve_device
 from ..errors import TorchSirenError
-from .common import add_resume_option, add_train_options, execute, is_gpu, positive_int, summarize, \
+from .common import add_resume_option, add_train_options, execute, execute_data_parallel, is_gpu, positive_int, \
     train_config_from_args
 
 # 2 CPU cores train a small model on the bundled patches in minutes; a GPU takes the paper's sizes
@@ -85,7 +85,11 @@ def run_train(args: argparse.Namespace) -> int:
     from ..data.collection import BUNDLED
     from ..models import ModelSpec
     from ..problems.hypernet import Inpainting
+    from .. import distributed as dist
     device = resolve_device(args.device)
+    processes = dist.world()[1]
+    if processes > 1:
+        device = dist.start(device)
     kind = "cuda" if is_gpu(device) else "cpu"
     args.path = args.path or "patches"
     for name in ("size", "batch_size", "latent_dim", "hidden_features", "hyper_hidden_features"):
@@ -108,6 +112,12 @@ def run_train(args: argparse.Namespace) -> int:
                 "batch_size": args.batch_size, "latent_weight": args.latent_weight,
                 "weight_weight": args.weight_weight, **hyper}
     held_out = f", judged on {len(test)} held-out images" if test is not None else ""
+    if processes > 1:
+        if args.batch_size % processes:
+            raise TorchSirenError(f"--batch-size {args.batch_size} does not split evenly between {processes} "
+                                  "processes; give a multiple of the process count")
+        return execute_data_parallel(args, problem, spec, config, device, settings,
+                                     f"training a hypernetwork on {len(images)} images of {args.size}² from {what}")
     return execute(args, problem, spec, config, device, settings,
                    f"training a hypernetwork on {len(images)} images of {args.size}² from {what}{held_out}")
 

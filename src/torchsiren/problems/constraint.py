@@ -73,6 +73,9 @@ class Problem:
     task: str = "custom"
     headline: str | None = None  # the metric the progress bar shows next to the loss (e.g. "psnr")
     gpu_precision: str = "tf32"  # what precision auto takes on a GPU: fp16 where it is measured to keep the quality
+    # True when loss() takes its share of each batch in a process group (distributed.data_shard): under torchrun
+    # the trainer then wraps the model in DDP, which averages the processes' gradients
+    data_parallel: bool = False
     def __init__(self, constraints: list[Constraint], derivative_method: str = "auto") -> None:
         self.constraints = constraints
         self.derivative_method = derivative_method

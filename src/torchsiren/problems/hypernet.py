@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from ..data.grid import grid
+from ..distributed import data_shard
 from ..errors import TorchSirenError
 from .constraint import Problem
 
@@ -90,10 +91,12 @@ class Inpainting(Problem):
     `batch_size` images, shows the model k random pixels of each (k uniform in `context`, inclusive; None: the
     authors' 10 to 200, at most the image's pixels), and fits
     the generated SIREN to the whole image; loss = MSE + latent_weight·mean(z²) + weight_weight·mean(θ²), θ every
-    generated weight and bias (the authors' weights 0.1 and 100)."""
+    generated weight and bias (the authors' weights 0.1 and 100). Under torchrun every process draws the same
+    batch and takes its own slice of it (data_parallel), so N processes follow the one-process run."""
 
     task = "hypernet"
     headline = "mse_context_100"
+    data_parallel = True
 
     def __init__(self, images: np.ndarray, test: np.ndarray | None = None, batch_size: int = 100,
                  context: tuple[int, int] | None = None, latent_weight: float = 0.1, weight_weight: float = 100.0,
@@ -140,8 +143,14 @@ class Inpainting(Problem):
         k = int(torch.randint(lo, hi + 1, (1,), generator=generator, device=dev))
         scores = torch.rand(self.batch_size, h * w, generator=generator, device=dev).to(self.device)
         masks = torch.zeros_like(scores, dtype=torch.bool).scatter_(1, scores.topk(k, dim=1).indices, True)
+        rank, size = data_shard()
+        if self.batch_size % size:
+            raise TorchSirenError(f"a batch of {self.batch_size} images does not split evenly between {size} "
+                                  "processes; make batch_size a multiple of the process count", "batch_size")
+        mine = slice(rank * self.batch_size // size, (rank + 1) * self.batch_size // size)
+        images, masks = images[mine], masks[mine]
         values, latent, weights, biases = model(images, masks.reshape(-1, h, w), self.coords)
-        mse = (values - images.reshape(self.batch_size, h * w, c)).pow(2).mean()
+        mse = (values - images.reshape(len(images), h * w, c)).pow(2).mean()
         generated = torch.cat([t.flatten(1) for t in weights + biases], 1)
         return mse + self.latent_weight * latent.pow(2).mean() + self.weight_weight * generated.pow(2).mean()
 

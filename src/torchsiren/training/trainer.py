@@ -13,6 +13,7 @@ from torch import nn
 
 from ..errors import TrainingDiverged, TrainingInterrupted
 from ..problems.constraint import Problem
+from ..distributed import data_shard
 from ..kernels.dispatch import interpreting, operand_precision
 from .adam import Adam
 from .checkpoint import load_checkpoint, save_checkpoint, save_model
@@ -112,6 +113,12 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     config.validate()
     device = next(model.parameters()).device
     config = config.resolved(device, problem)
+    rank, size = data_shard()
+    writer = rank == 0  # under torchrun only rank 0 writes the run folder; every process reads it to resume
+    forward = model
+    if size > 1 and problem.data_parallel:
+        from torch.nn.parallel import DistributedDataParallel
+        forward = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
     config.check_device(device, interpreter=interpreting())
     static = problem.static
     graphed = config.cuda_graph and device.type == "cuda" and problem.replayable
@@ -128,12 +135,13 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
         meta = load_checkpoint(run.checkpoint_file, model, optimizer, generator)
         step, wall = int(meta["step"]), float(meta.get("wall_time_s", 0.0))
         history = run.read_history(up_to_step=step)
-        run.write_history(history)
+        if writer:
+            run.write_history(history)
 
     spent = {"first_step_s": 0.0, "evaluation_s": 0.0, "checkpoint_s": 0.0}
 
     def checkpoint(at: int, elapsed: float) -> None:
-        if run is None:
+        if run is None or not writer:
             return
         began = time.perf_counter()
         if not all(torch.isfinite(p).all() for p in model.parameters()):
@@ -148,7 +156,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     start = time.perf_counter() - wall
     loss = None
     clip = None if config.grad_clip is None else lambda: nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-    stepper = Stepper(model, problem, optimizer, generator, clip, graphed, compiled)
+    stepper = Stepper(forward, problem, optimizer, generator, clip, graphed, compiled)
     try:
         with _precision(config.precision, device), _sigint_flag() as interrupted:
             while step < config.steps:
@@ -163,7 +171,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
                 if step % config.log_every == 0 or step == config.steps:
                     _synchronize(device)  # the queued steps finish here, not inside the evaluation's clock
                     began = time.perf_counter()
-                    row = _log(model, problem, step, loss, began - start, run)
+                    row = _log(model, problem, step, loss, began - start, run if writer else None)
                     spent["evaluation_s"] += time.perf_counter() - began
                     history.append(row)
                     bar.set_postfix({k: f"{v:.4g}" for k, v in row.items() if k in ("loss", problem.headline)})
@@ -183,7 +191,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     if loss is not None:
         _check_finite(loss, step, run)
     checkpoint(step, wall)
-    if run is not None:
+    if run is not None and writer:
         save_model(model, run.model_file, {"step": step})
     return TrainResult(step, wall, history, done, {k: round(v, 4) for k, v in spent.items()})
 
