@@ -11,6 +11,8 @@
 #   race       the 512² × 300 video: reference 3000 steps, then torchsiren at T/10, T/3   two runs of < 10 min
 #   shapes     fit sdf on each bundled shape; compare sdf; mesh timings at 512/1024/2048  ~10 min
 #   many       bench fit-many (1024 patches batched vs one by one); fit-many on the patches  ~3 min
+#   hypernet   hypernet train at the paper's sizes (20,000 steps) and its evaluation          ~5 min
+#   cli        the README's commands as subprocesses, first and second run (cli_timings.py)  ~3 min
 set -euo pipefail
 OUT="${OUT:-benchmarks/results/new}"
 mkdir -p "$OUT"
@@ -56,6 +58,11 @@ for part in "${parts[@]}"; do case "$part" in
     for n in 512 1024 2048; do $ts mesh "$OUT/fit_sdf_room" --resolution "$n" --device cuda; done ;;
   many)
     $ts bench --workload fit-many --steps 300 --device cuda --precision fp32 --out "$OUT/bench_fit_many.json"
-    $ts fit-many --device cuda --quiet --out "$OUT/fit_many_patches" ;;
+    $ts fit-many --device cuda --quiet --out "$OUT/fit_many_patches"
+    $ts fit-many --device cuda --quiet --stop-at-target --log-every 5 --out "$OUT/fit_many_patches_to30db" ;;
+  hypernet)
+    $ts hypernet train --device cuda --quiet --out "$OUT/hypernet_patches" ;;
+  cli)
+    python benchmarks/cli_timings.py --device cuda --out "$OUT/cli_timings.json" ;;
   *) echo "unknown part $part" >&2; exit 2 ;;
 esac; done

@@ -1,0 +1,74 @@
+"""The speed a user meets: the README's commands run as subprocesses, each twice (the second finds Triton's
+compiled kernels and the autotuner's choices cached), with the command's wall time beside the `timings` and
+quality of its metrics.json.
+
+    python benchmarks/cli_timings.py --device cuda --out F.json      # writes F.json and F.md
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COMMANDS = {
+    "fit image (defaults)": ["fit", "image"],  # what `make demo` runs
+    "fit image to 40 dB (512², README recipe)": [
+        "fit", "image", "--size", "512", "--hidden-features", "512", "--lr", "1e-3", "--schedule", "cosine",
+        "--steps", "700", "--log-every", "25", "--target-psnr", "40"],
+    "poisson from gradients": ["poisson", "--from", "gradient"],
+    "fit audio (defaults)": ["fit", "audio"],
+    "fit video (defaults)": ["fit", "video"],
+    "fit-many (defaults)": ["fit-many"],
+}
+QUALITY = ("psnr", "snr_db", "psnr_mean")
+
+
+def run(name: str, args: list[str], device: str, folder: Path) -> dict:
+    out = folder / name.split(" (")[0].replace(" ", "-")
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "torchsiren.cli.main", *args, "--device", device, "--quiet",
+                           "--out", str(out)], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        return {"command": name, "error": done.stderr.strip().splitlines()[-1:]}
+    metrics = json.loads((out / "metrics.json").read_text())
+    quality = {k: round(metrics[k], 2) for k in QUALITY if k in metrics}
+    return {"command": name, "args": args, "wall_s": round(wall, 2), "steps": metrics["steps"], **quality,
+            "timings": metrics.get("timings", {})}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cuda")
+    parser.add_argument("--only", nargs="*", default=None, help="names (prefixes) of the commands to run")
+    parser.add_argument("--out", required=True, help="JSON file (a Markdown table is written beside it)")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, cmd in COMMANDS.items():
+            if args.only and not any(name.startswith(o) for o in args.only):
+                continue
+            for attempt in ("first", "second"):
+                row = run(name, cmd, args.device, Path(tmp) / attempt) | {"run": attempt}
+                print(json.dumps(row), flush=True)
+                rows.append(row)
+    Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")
+    lines = ["| command | run | steps | quality | training s | command s | import s | first step s | report s |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['command']} | {r['run']} | error: {' '.join(r['error'])} |||||||")
+            continue
+        t = r["timings"]
+        quality = ", ".join(f"{k} {r[k]}" for k in QUALITY if k in r)
+        lines.append(f"| {r['command']} | {r['run']} | {r['steps']} | {quality} | {t.get('training_s', '')} | "
+                     f"{r['wall_s']} | {t.get('import_s', '')} | {t.get('first_step_s', '')} | {t.get('report_s', '')} |")
+    Path(args.out).with_suffix(".md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
