@@ -1,4 +1,5 @@
-"""`torchsiren fit-many` under torchrun: two gloo processes on the CPU give the one-process run's weights."""
+"""Under torchrun: two gloo processes on the CPU give the one-process run (fit-many, hypernet train), and a run
+started in two processes resumes in one."""
 import json
 import os
 import subprocess
@@ -12,7 +13,8 @@ from safetensors.torch import load_file
 from torchsiren.data.collection import bundled_patches
 from torchsiren.distributed import share
 
-ARGS = ["fit-many", "imgs", "--steps", "30", "--hidden-features", "16", "--device", "cpu", "--quiet"]
+ARGS = ["fit-many", "imgs", "--steps", "30", "--hidden-features", "16", "--schedule", "constant", "--device", "cpu",
+        "--quiet"]  # constant: a run stopped at 15 steps and resumed to 30 has the 30-step run's rates
 
 
 def test_shares_cover_every_signal_once():
@@ -28,13 +30,16 @@ def test_two_processes_give_the_one_process_run(tmp_path):
     one = subprocess.run([sys.executable, "-m", "torchsiren.cli.main", *ARGS, "--out", "one"], cwd=tmp_path,
                          capture_output=True, text=True, env=env, timeout=300)
     two = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m",
-                          "torchsiren.cli.main", *ARGS, "--out", "two"], cwd=tmp_path, capture_output=True, text=True,
-                         env=env, timeout=300)
+                          "torchsiren.cli.main", *ARGS, "--steps", "15", "--checkpoint-every", "15", "--out", "two"],
+                         cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
     assert one.returncode == 0 and two.returncode == 0, (one.stderr[-2000:], two.stderr[-2000:])
+    again = subprocess.run([sys.executable, "-m", "torchsiren.cli.main", "fit-many", "--resume", "two", "--steps", "30",
+                            "--quiet"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]  # started in two processes, finished in one
     a, b = load_file(tmp_path / "one" / "model.safetensors"), load_file(tmp_path / "two" / "model.safetensors")
     assert sorted(a) == sorted(b) and all(np.allclose(a[k].numpy(), b[k].numpy(), atol=1e-6) for k in a)
     metrics = json.loads((tmp_path / "two" / "metrics.json").read_text())
-    assert metrics["world_size"] == 2 and metrics["count"] == 5
+    assert json.loads((tmp_path / "two" / "config.json").read_text())["world_size"] == 2 and metrics["count"] == 5
     assert abs(metrics["psnr_mean"] - json.loads((tmp_path / "one" / "metrics.json").read_text())["psnr_mean"]) < 1e-3
 
 

@@ -1,5 +1,5 @@
 """Running under torchrun: the process's rank and the world's size, and the process group (NCCL on GPUs, gloo
-on CPUs). Fitting many signals splits them between processes: each fits its own share, rank 0 gathers them."""
+on CPUs), and what a data-parallel problem takes of each step's work."""
 from __future__ import annotations
 
 import os
@@ -36,14 +36,6 @@ def share(count: int, rank: int, size: int) -> list[int]:
     """The signals process `rank` of `size` fits: every size-th one from its rank (as DistributedSampler
     without shuffling or padding)."""
     return list(range(rank, count, size))
-
-
-def gather(obj) -> list | None:
-    """Every process's `obj` on rank 0 (None elsewhere)."""
-    import torch.distributed as dist
-    out = [None] * dist.get_world_size() if dist.get_rank() == 0 else None
-    dist.gather_object(obj, out, dst=0)
-    return out
 
 
 def finish() -> None:

@@ -48,9 +48,8 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
 
 
 def finish_run(problem: Problem, model: nn.Module, spec: ModelSpec, result: TrainResult, run: RunDir | None,
-               device: torch.device, extra: dict[str, Any] | None = None, clock: dict[str, float] | None = None
-               ) -> dict[str, Any]:
-    """The final metrics of a trained model (with `extra` added); with a run folder, its report, progress plot,
+               device: torch.device, clock: dict[str, float] | None = None) -> dict[str, Any]:
+    """The final metrics of a trained model; with a run folder, its report, progress plot,
     metrics.json and index.html too. metrics["timings"]: where the run's time went, in seconds (`clock` gives
     the stages before training)."""
     began = time.perf_counter()
@@ -70,7 +69,6 @@ def finish_run(problem: Problem, model: nn.Module, spec: ModelSpec, result: Trai
     if result.reached_target:
         metrics["reached_target_at_step"] = result.steps
     metrics.update(problem.rates(result.steps, result.wall_time_s, result.history))
-    metrics.update(extra or {})
     clock = dict(clock or {})
     started = clock.pop("started", None)
     timings = clock | {"training_s": result.wall_time_s} | result.timings | {"report_s": time.perf_counter() - began}

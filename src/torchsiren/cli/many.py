@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..device import resolve_device
 from ..errors import TorchSirenError
-from .common import add_resume_option, add_train_options, execute, is_gpu, positive_int, train_config_from_args
+from .common import add_resume_option, add_train_options, execute, execute_data_parallel, is_gpu, positive_int, \
+    train_config_from_args
 
 MANY_STEPS_CPU, MANY_STEPS_GPU = 300, 2000
 
@@ -61,12 +62,18 @@ def many_problem(args: argparse.Namespace, device):
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..distributed import world
+    from .. import distributed as dist
     device = resolve_device(args.device)
     config = train_config_from_args(args, MANY_STEPS_GPU if is_gpu(device) else MANY_STEPS_CPU)
-    if world()[1] > 1:
-        return run_shared(args, config, device)
+    processes = dist.world()[1]
+    if processes > 1:
+        device = dist.start(device)
     problem, settings, what = many_problem(args, device)
+    if processes > 1:
+        if processes > len(problem.images):
+            raise TorchSirenError(f"{processes} processes for {len(problem.images)} images: some would have none; "
+                                  "use at most as many processes as images")
+        return execute_data_parallel(args, problem, _spec(args, problem), config, device, settings, f"fitting {what}")
     return execute(args, problem, _spec(args, problem), config, device, settings, f"fitting {what}")
 
 
@@ -75,47 +82,3 @@ def _spec(args: argparse.Namespace, problem):
     return ModelSpec(in_features=2, out_features=problem.images.shape[3], hidden_features=args.hidden_features,
                      hidden_layers=args.hidden_layers, first_omega_0=args.first_omega,
                      hidden_omega_0=args.hidden_omega, count=len(problem.images)).validate()
-
-
-def run_shared(args: argparse.Namespace, config, device) -> int:
-    """Under torchrun: every process builds the same initial SIRENs, fits its share of the images (each SIREN
-    trains alone, so no gradients are exchanged), and rank 0 gathers the weights and writes the run folder, which
-    equals a one-process run's. Resuming is for one process (`--resume` is refused here)."""
-    import dataclasses
-    import torch
-    from .. import distributed as dist
-    from ..problems.many import ManyImageFitting
-    from ..runner import finish_run, make_model
-    from ..training import RunDir, save_model, train
-    if args.resume:
-        raise TorchSirenError("--resume runs in one process; start it without torchrun")
-    device = dist.start(device)
-    rank, size = dist.world()
-    problem, settings, what = many_problem(args, device)
-    spec = _spec(args, problem)
-    mine = dist.share(len(problem.images), rank, size)
-    if not mine:
-        raise TorchSirenError(f"{size} processes for {len(problem.images)} images: some would have none; "
-                              "use at most as many processes as images")
-    run_dir = RunDir.create(args.out, problem.task) if rank == 0 else None
-    if rank == 0:
-        print(f"fitting {what} in {size} processes ({len(mine)} images each at most) on {device} -> {run_dir.path}")
-        run_dir.write_config({"task": problem.task, "model": spec.to_dict(), "train": config.to_dict(), **settings,
-                              "world_size": size})
-    full = make_model(spec, device, config.seed)  # every process draws the same initial weights
-    model = full.select(mine)
-    result = train(model, ManyImageFitting(problem.images[mine], args.batch_size, args.target_psnr, device),
-                   config, progress=rank == 0 and not args.quiet)
-    shares = dist.gather((mine, [p.detach().cpu() for p in model.parameters()], result.wall_time_s))
-    if rank == 0:
-        with torch.no_grad():
-            for members, params, _ in shares:
-                for p, q in zip(full.parameters(), params):
-                    p[torch.as_tensor(members, device=p.device)] = q.to(p.device)
-        save_model(full, run_dir.model_file)
-        slowest = dataclasses.replace(result, wall_time_s=max(s[2] for s in shares))
-        metrics = finish_run(problem, full, spec, slowest, run_dir, device, {"world_size": size})
-        print(f"done: psnr_mean {metrics['psnr_mean']:.4g}, {metrics['count']} images in {size} processes, "
-              f"{result.steps} steps in {slowest.wall_time_s:.1f} s")
-    dist.finish()
-    return 0

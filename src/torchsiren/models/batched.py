@@ -14,7 +14,8 @@ class BatchedSiren(nn.Module):
     """`count` independent SIRENs in→hidden×(hidden_layers+1)→out: every layer holds (count, out, in) weights and
     one batched matmul (torch.baddbmm) evaluates all members. Each member is initialized as a Siren is.
 
-    forward(coords): (count, N, in) — each member its own points — or (N, in) shared -> (count, N, out).
+    forward(coords): (count, N, in) — each member its own points — or (N, in) shared -> (count, N, out);
+    forward(coords, members) evaluates only the given members.
     member(i) is SIREN i as a plain Siren (same outputs), for rendering or exporting one signal."""
 
     def __init__(self, count: int, in_features: int, out_features: int, hidden_features: int = 256,
@@ -35,8 +36,13 @@ class BatchedSiren(nn.Module):
             b = 1.0 / math.sqrt(fan_in)  # nn.Linear's default bias init
             self.biases.append(nn.Parameter(torch.empty(count, fan_out).uniform_(-b, b)))
 
-    def forward(self, coords: torch.Tensor) -> torch.Tensor:
-        return batched_siren(coords, list(self.weights), list(self.biases), self.omegas)
+    def forward(self, coords: torch.Tensor, members: torch.Tensor | None = None) -> torch.Tensor:
+        """coords (count, N, in) or (N, in) -> (count, N, out); with `members` (M,) indices, only those SIRENs:
+        coords (M, N, in) or (N, in) -> (M, N, out)."""
+        if members is None:
+            return batched_siren(coords, list(self.weights), list(self.biases), self.omegas)
+        return batched_siren(coords, [w[members] for w in self.weights], [b[members] for b in self.biases],
+                             self.omegas)
 
     @torch.no_grad()
     def member(self, i: int) -> Siren:

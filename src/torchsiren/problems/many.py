@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from ..data.grid import grid
+from ..distributed import data_shard, share
 from ..errors import TorchSirenError
 from ..metrics import psnr_from_mse
 from .constraint import Batch, Constraint, Problem
@@ -17,10 +18,13 @@ from .constraint import Batch, Constraint, Problem
 
 class ManyImageFitting(Problem):
     """images (B, H, W, C) in [0, 1] (mapped to [−1, 1] as for one image); `batch_size` random pixels per step,
-    the same pixels for every image (None: all of them)."""
+    the same pixels for every image (None: all of them). Under torchrun each process evaluates and
+    differentiates every N-th SIREN from its rank (data_parallel: DDP then sums the SIRENs' gradients, each
+    non-zero in one process), so N processes follow the one-process run."""
 
     task = "fit-many"
     headline = "psnr_mean"
+    data_parallel = True
 
     def __init__(self, images: np.ndarray, batch_size: int | None = None, target_psnr: float = 30.0,
                  device: torch.device | str = "cpu", names: list[str] | None = None) -> None:
@@ -44,9 +48,20 @@ class ManyImageFitting(Problem):
 
         sample.static = batch_size is None or batch_size >= pixels
         sample.graph_safe = True
+        self.sample = sample
         fit = Constraint("fit", sample, residual=lambda fields, batch: fields.value - batch["f"],
                          norm=lambda r: r.pow(2).mean(dim=(1, 2)).sum())
         super().__init__([fit])
+
+    def loss(self, model: nn.Module, step: int, generator: torch.Generator) -> torch.Tensor:
+        rank, size = data_shard()
+        if size == 1:
+            return super().loss(model, step, generator)
+        batch = self.sample(step, generator)
+        mine = torch.as_tensor(share(len(self.images), rank, size), device=self.device)
+        residual = model(batch.coords, members=mine) - batch["f"][mine]
+        # DDP averages gradients over the processes; each SIREN's is non-zero in its own process only
+        return size * residual.pow(2).mean(dim=(1, 2)).sum()
 
     @torch.no_grad()
     def predict(self, model: nn.Module) -> np.ndarray:
