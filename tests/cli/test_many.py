@@ -36,6 +36,12 @@ def test_fit_many_on_a_folder(tmp_path, capsys):
     coords = torch.rand(10, 2) * 2 - 1
     torch.testing.assert_close(one(coords), model(coords)[5])
     assert (out / "fits.png").exists() and (out / "index.html").exists()
+    code, stdout, err = run_cli(capsys, "render", out, "--member", 5, "--size", 96, "--device", "cpu")
+    assert code == 0, err
+    big = iio.imread(out / "render-5-96.png")  # image 5 at three times its size, close to the image itself
+    assert big.shape == (96, 96, 3) and abs(big[1::3, 1::3].astype(float) - tiles[0]).mean() < 8
+    code, _, err = run_cli(capsys, "render", out, "--size", 96, "--device", "cpu")
+    assert code == 2 and "--member I (0 to 5)" in err
     code, stdout, err = run_cli(capsys, "fit-many", "--resume", out, "--steps", 160, "--quiet")  # the folder kept
     assert code == 0 and "from step 150 to 160" in stdout, err
 

@@ -1,4 +1,5 @@
-"""`torchsiren render RUN_DIR --size N`: evaluate a fitted image at any resolution, in chunks."""
+"""`torchsiren render RUN_DIR --size N`: evaluate a fitted image (or one image of a fit-many run) at any
+resolution, in chunks."""
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,10 @@ RENDER_CHUNK = 1 << 16
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="evaluate a fitted image at any resolution")
-    p.add_argument("run", help="run folder of `torchsiren fit image`")
+    p.add_argument("run", help="run folder of `torchsiren fit image` or `fit-many`")
     p.add_argument("--size", type=int, required=True, help="longer side of the rendered image in pixels")
+    p.add_argument("--member", type=int, default=None, metavar="I",
+                   help="fit-many runs: which image (its index in signals.csv)")
     p.add_argument("--out", default=None, help="output PNG (default RUN/render-SIZE.png)")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     p.set_defaults(handler=run)
@@ -47,15 +50,24 @@ def run(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     run_dir = RunDir.open(args.run)
     cfg = run_dir.read_config()
-    if cfg.get("task") != "fit-image":
-        raise TorchSirenError(f"{run_dir.path} holds a {cfg.get('task')!r} run; render works on fit-image runs")
+    if cfg.get("task") not in ("fit-image", "fit-many"):
+        raise TorchSirenError(f"{run_dir.path} holds a {cfg.get('task')!r} run; render works on fit-image and "
+                              "fit-many runs")
     if not run_dir.model_file.exists():
         raise TorchSirenError(f"{run_dir.path} has no {run_dir.model_file.name} yet; finish or resume the run first")
     model, _ = load_run(run_dir.path, device)
     h, w = cfg.get("shape", [cfg["size"], cfg["size"]])
+    if cfg["task"] == "fit-many":
+        count = model.count
+        if args.member is None or not 0 <= args.member < count:
+            raise TorchSirenError(f"{run_dir.path} holds {count} images; choose one with --member I (0 to {count - 1})")
+        model = model.member(args.member)
+    elif args.member is not None:
+        raise TorchSirenError("--member is for fit-many runs; this run fitted one image")
     scale = args.size / max(h, w)
     shape = (max(1, round(h * scale)), max(1, round(w * scale)))
-    out = output_file(args.out, "--out", IMAGE_SUFFIXES) if args.out else run_dir.file(f"render-{args.size}.png")
+    name = f"render-{args.size}.png" if args.member is None else f"render-{args.member}-{args.size}.png"
+    out = output_file(args.out, "--out", IMAGE_SUFFIXES) if args.out else run_dir.file(name)
     try:
         save_image(out, render(model, shape, device))
     except OSError as exc:
