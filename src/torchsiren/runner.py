@@ -34,7 +34,9 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
     `clock`: what happened before (e.g. {"import_s": …, "started": perf_counter at process start}) for the
     metrics' `timings`. Returns the model, the final metrics (also in metrics.json) and the training result.
     """
-    model = make_model(spec, device, config.seed)
+    began = time.perf_counter()
+    model = make_model(spec, device, config.seed)  # the first CUDA call starts CUDA here; kernels are imported here
+    clock = (clock or {}) | {"model_s": time.perf_counter() - began}
     config = config.resolved(device, problem)
     if data_shard()[0] != 0:  # another process of a torchrun job: rank 0 writes the run folder
         result = train(model, problem, config, run=run, resume=resume, progress=False)
