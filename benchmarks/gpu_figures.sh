@@ -23,12 +23,12 @@ for part in "${parts[@]}"; do case "$part" in
     $ts bench --steps 2000 --device cuda --precision fp16 --out "$OUT/bench_fp16.json"
     $ts bench --steps 2000 --device cuda --precision tf32 --out "$OUT/bench_tf32.json" ;;
   compare)
-    $ts compare image --size 256 --steps 2000 --report-steps 500,1000,2000 --device cuda \
+    $ts compare image --size 256 --steps 2000 --report-steps 500,1000,2000 --precision fp32 --device cuda \
         --models siren,relu-pe,relu,tanh,softplus,fourier --out "$OUT/compare_image_256"
-    $ts compare poisson --from gradient --size 256 --steps 10000 --report-steps 1000,3000,10000 --device cuda \
-        --out "$OUT/compare_poisson_gradient_256" ;;
+    $ts compare poisson --from gradient --size 256 --steps 10000 --report-steps 1000,3000,10000 --precision fp32 \
+        --device cuda --out "$OUT/compare_poisson_gradient_256" ;;
   laplacian)
-    $ts compare poisson --from laplacian --target-scale 1e4 --size 256 --steps 10000 --device cuda \
+    $ts compare poisson --from laplacian --target-scale 1e4 --size 256 --steps 10000 --precision fp32 --device cuda \
         --out "$OUT/compare_poisson_laplacian_256" ;;
   helmholtz)
     python benchmarks/helmholtz_seeds.py --seeds 0 1 --out "$OUT/helmholtz_seeds01.json"
