@@ -19,9 +19,9 @@ _SUBMODULES = ("data", "derivatives", "metrics", "models", "problems", "training
 _NAMES = {
     "data": ("grid", "load_image"),
     "derivatives": ("Fields", "evaluate", "forward_derivatives", "gradient", "hessian", "jacobian", "laplacian"),
-    "models": ("BatchedSiren", "HyperNetwork", "MLP", "MODEL_NAMES", "FourierFeatures", "ModelSpec", "PositionalEncoding", "RBFLayer", "SineLayer",
+    "models": ("BatchedSiren", "HyperNetwork", "HyperSiren", "MLP", "MODEL_NAMES", "FourierFeatures", "ModelSpec", "PositionalEncoding", "RBFLayer", "SineLayer",
                "Siren", "auto_first_omega", "build_model", "convert_state_dict"),
-    "problems": ("Batch", "Constraint", "ImageFitting", "ManyImageFitting", "Problem", "SDFFitting", "grid_sampler",
+    "problems": ("Batch", "Constraint", "ImageFitting", "Inpainting", "ManyImageFitting", "Problem", "SDFFitting", "grid_sampler",
                  "uniform_sampler"),
     "runner": ("load_run", "run_experiment"),
     "training": ("Adam", "RunDir", "TrainConfig", "TrainResult", "train"),
