@@ -9,7 +9,8 @@
 #   omega      the first-layer ω₀ sweep at full size (docs/results.md, Audio)              ~15 min
 #   signals    bench audio and video-fit; compare audio (counting) and video               ~8 min
 #   race       the 512² × 300 video: reference 3000 steps, then torchsiren at T/10, T/3   two runs of < 10 min
-#   shapes     fit sdf on each bundled shape; compare sdf; mesh timings at 512/1024/2048  ~10 min
+#   shapes     fit sdf on each bundled shape; compare sdf; the room against reference code for the same
+#              wall time; mesh timings at 512/1024/2048                                    ~14 min
 #   many       bench fit-many (1024 patches batched vs one by one); fit-many on the patches  ~3 min
 #   hypernet   hypernet train at the paper's sizes (20,000 steps) and its evaluation          ~5 min
 #   cli        the README's commands as subprocesses, first and second run (cli_timings.py)  ~3 min
@@ -55,6 +56,7 @@ for part in "${parts[@]}"; do case "$part" in
       $ts fit sdf "$shape" --device cuda --quiet --out "$OUT/fit_sdf_$shape"
     done
     $ts compare sdf part --device cuda --out "$OUT/compare_sdf_part"
+    python benchmarks/sdf_race.py --shape room --device cuda --steps 5000 --out "$OUT/sdf_race_room.json"
     for n in 512 1024 2048; do $ts mesh "$OUT/fit_sdf_room" --resolution "$n" --device cuda; done ;;
   many)
     $ts bench --workload fit-many --steps 300 --device cuda --precision fp32 --out "$OUT/bench_fit_many.json"
