@@ -37,3 +37,23 @@ def test_a_batched_fit_is_each_fit_alone():
         train(model, ImageFitting(images[i]), config, progress=False)
         for a, b in zip(model.parameters(), many.member(i).parameters()):
             torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_cpu_chunks_give_the_whole_batch_values_and_gradients():
+    """Above CPU_CHUNK members a CPU evaluates them in recomputed chunks: same outputs, same gradients."""
+    from torchsiren.models import batched
+    torch.manual_seed(0)
+    many = BatchedSiren(batched.CPU_CHUNK * 2 + 5, 2, 3, hidden_features=8, hidden_layers=1).double()
+    target = torch.rand(many.count, 20, 3, dtype=torch.float64)
+    for coords in (torch.rand(20, 2, dtype=torch.float64), torch.rand(many.count, 20, 2, dtype=torch.float64)):
+        chunked = ((many(coords) - target) ** 2).sum()
+        grads = torch.autograd.grad(chunked, list(many.parameters()))
+        with torch.no_grad():  # no gradients: one batched matmul per layer, no chunks
+            whole = ((many(coords) - target) ** 2).sum()
+        full = ((batched.batched_siren(coords, list(many.weights), list(many.biases), many.omegas) - target) ** 2).sum()
+        torch.testing.assert_close(chunked, whole)
+        for g, h in zip(grads, torch.autograd.grad(full, list(many.parameters()))):
+            torch.testing.assert_close(g, h)
+    members = torch.tensor([3, 1, 130])
+    torch.testing.assert_close(many(torch.rand(4, 2, dtype=torch.float64) * 0 + 0.5, members)[2],
+                               many.member(130).double()(torch.full((4, 2), 0.5, dtype=torch.float64)))
