@@ -74,7 +74,8 @@ def main() -> None:
         problem = make(device)
         auto = auto_first_omega(signal)
         omegas = sorted({round(auto * 2.0 ** k, 1) for k in range(-3, 3)} | {default})
-        config = TrainConfig(steps=steps, lr=1e-3, schedule="cosine", log_every=steps, checkpoint_every=10 ** 9)
+        config = TrainConfig(steps=steps, lr=1e-3, schedule="cosine", log_every=steps, checkpoint_every=10 ** 9,
+                             precision="fp32")  # as the published landscape was measured
         scores = {}
         for omega in omegas:
             spec = ModelSpec(in_features=d, out_features=signal.shape[-1], first_omega_0=omega)

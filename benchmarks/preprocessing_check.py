@@ -16,7 +16,8 @@ for name, img in (("skimage float", ours), ("PIL bilinear uint8", pil)):
     for seed in range(3):
         torch.manual_seed(seed)
         model = Siren(2, 1).to(device)
-        result = train(model, ImageFitting(img, device=device), TrainConfig(steps=500, log_every=500, seed=seed),
+        result = train(model, ImageFitting(img, device=device), TrainConfig(steps=500, log_every=500, seed=seed,
+                                                                                    precision="fp32"),
                        progress=False)
         values.append(result.last["psnr"])
     print(f"{name:20s} PSNR@500 " + " ".join(f"{v:.2f}" for v in values) + f"  mean {np.mean(values):.2f}")
