@@ -89,8 +89,7 @@ def inpainting_scores(model: nn.Module, images: np.ndarray, mean_image: np.ndarr
 class Inpainting(Problem):
     """images (N, H, W, C) in [0, 1] to learn from (`test`: held-out ones to judge by). Each step takes
     `batch_size` images, shows the model k random pixels of each (k uniform in `context`, inclusive; None: the
-    authors' 10 to 200, at most the image's pixels), and fits
-    the generated SIREN to the whole image; loss = MSE + latent_weight·mean(z²) + weight_weight·mean(θ²), θ every
+    authors' 10 to 200, at most the image's pixels), and fits the generated SIREN to the whole image; loss = MSE + latent_weight·mean(z²) + weight_weight·mean(θ²), θ every
     generated weight and bias (the authors' weights 0.1 and 100). Under torchrun every process draws the same
     batch and takes its own slice of it (data_parallel), so N processes follow the one-process run."""
 
