@@ -3,7 +3,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test test-gpu bench clean
+.PHONY: setup demo test bench clean
 
 setup: $(VENV)/.installed
 
@@ -13,11 +13,8 @@ $(VENV)/.installed: pyproject.toml scripts/setup.sh
 demo: setup
 	$(VENV)/bin/torchsiren fit image
 
-test: setup
-	$(PY) -m pytest -q tests
-
-test-gpu: setup  # the suite on a CUDA machine, 8 processes (each Triton kernel compiled once per shape)
-	$(PY) -m pytest -q -n 8 tests
+test: setup  # one process per core, at most 8 (on a GPU machine the GPU tests run too)
+	$(PY) -m pytest -q -n auto --maxprocesses 8 tests
 
 bench: setup
 	mkdir -p benchmarks/results/new

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-# Under pytest-xdist (`make test-gpu`: -n 8) every worker would start one torch thread per core: share the cores
-# instead (subprocesses that tests start inherit OMP_NUM_THREADS), or the workers slow each other down many times.
+# Under pytest-xdist (`make test` runs one worker per core, at most 8) every worker would start one torch thread
+# per core: share the cores instead (subprocesses that tests start inherit OMP_NUM_THREADS), or the workers slow
+# each other down many times.
 _workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 if _workers > 1:
     _threads = max(1, (os.cpu_count() or 1) // _workers)
