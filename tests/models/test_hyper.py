@@ -45,3 +45,18 @@ def test_an_encoder_and_a_hypernetwork_learn_to_reproduce_images():
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.3 * losses[0], (losses[0], losses[-1])
+
+
+def test_the_set_encoder_reads_only_the_observed_points():
+    """With as many observed pixels in every image, HyperSiren gathers them (no work on the rest); otherwise it
+    takes the masked mean over all pixels: the same code either way."""
+    from torchsiren.data.grid import grid
+    from torchsiren.models.hyper import HyperSiren
+    torch.manual_seed(0)
+    model = HyperSiren(channels=3, size=8, encoder="set", latent_dim=4, hidden_features=8, hyper_hidden_features=8)
+    image = torch.rand(3, 8, 8, 3)
+    mask = torch.zeros(3, 64, dtype=torch.bool).scatter_(1, torch.rand(3, 64).topk(5).indices, True)
+    points = torch.cat([grid((8, 8)).expand(3, -1, -1), image.reshape(3, 64, 3)], -1)
+    torch.testing.assert_close(model.encode(image, mask.reshape(3, 8, 8)), model.encoder(points, mask))
+    mask[0, mask[0].logical_not().nonzero()[0, 0]] = True  # 6, 5, 5 observed: the masked mean
+    torch.testing.assert_close(model.encode(image, mask.reshape(3, 8, 8)), model.encoder(points, mask))

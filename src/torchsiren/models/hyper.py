@@ -122,7 +122,12 @@ class HyperSiren(nn.Module):
         b, h, w, c = image.shape
         from ..data.grid import grid
         coords = grid((h, w), device=image.device, dtype=image.dtype).expand(b, -1, -1)
-        return self.encoder(torch.cat([coords, image.reshape(b, h * w, c)], -1), mask.reshape(b, h * w))
+        points, mask = torch.cat([coords, image.reshape(b, h * w, c)], -1), mask.reshape(b, h * w)
+        counts = mask.sum(1)
+        if bool((counts == counts[0]).all()) and int(counts[0]) > 0:  # as many observed in each: only those
+            index = mask.nonzero()[:, 1].reshape(b, -1, 1).expand(-1, -1, points.shape[-1])
+            return self.encoder(points.gather(1, index))
+        return self.encoder(points, mask)
 
     def forward(self, image: torch.Tensor, mask: torch.Tensor, coords: torch.Tensor):
         latent = self.encode(image, mask)
