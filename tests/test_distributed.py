@@ -34,7 +34,7 @@ def test_two_processes_give_the_one_process_run(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
     assert one.returncode == 0 and two.returncode == 0, (one.stderr[-2000:], two.stderr[-2000:])
     again = subprocess.run([sys.executable, "-m", "torchsiren.cli.main", "fit-many", "--resume", "two", "--steps", "30",
-                            "--quiet"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+                            "--device", "cpu", "--quiet"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
     assert again.returncode == 0, again.stderr[-2000:]  # started in two processes, finished in one
     a, b = load_file(tmp_path / "one" / "model.safetensors"), load_file(tmp_path / "two" / "model.safetensors")
     assert sorted(a) == sorted(b) and all(np.allclose(a[k].numpy(), b[k].numpy(), atol=1e-6) for k in a)
@@ -62,7 +62,7 @@ def test_hypernet_in_two_processes_follows_one_and_resumes_with_another_count(tm
     started in two processes resumes in one and ends where a one-process run ends."""
     _run(tmp_path, 1, *HYPER, "--steps", "6", "--out", "one")
     _run(tmp_path, 2, *HYPER, "--steps", "3", "--out", "two")
-    _run(tmp_path, 1, "hypernet", "train", "--resume", "two", "--steps", "6", "--quiet")
+    _run(tmp_path, 1, "hypernet", "train", "--resume", "two", "--steps", "6", "--device", "cpu", "--quiet")
     a, b = load_file(tmp_path / "one" / "model.safetensors"), load_file(tmp_path / "two" / "model.safetensors")
     assert sorted(a) == sorted(b)
     # summation order differs, and Adam's first steps turn a rounding-level gradient into a step of up to lr

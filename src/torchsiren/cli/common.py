@@ -129,7 +129,8 @@ def add_target_option(p: argparse.ArgumentParser) -> None:
 
 def add_resume_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", default=None, metavar="DIR",
-                   help="continue the run in DIR (from its checkpoint) up to --steps in total")
+                   help="continue the run in DIR (from its checkpoint) up to --steps in total, with the run's own "
+                        "options; --device is not kept (auto unless given)")
 
 
 # Options a resumed run may change (applied and recorded in config.json); every other one is the run's own.
