@@ -42,3 +42,20 @@ def test_fp16_intermediates_are_fp16():
     value, grad, hs, cs, gs, deltas = gradient_fp16.forward(x, tuple(o for *_, o in layers[:-1]), params)
     assert value.dtype == grad.dtype == torch.float32
     assert {t.dtype for t in hs[1:] + cs + gs + deltas} == {torch.float16}
+
+
+@pytest.mark.parametrize("needs", [("value", "jacobian"), ("value", "jacobian", "laplacian")])
+def test_a_first_layer_past_the_fp16_limit_takes_the_float32_kernels(needs):
+    """ω₀ 3000 in the first layer (audio's): Φ, ∇Φ and ΔΦ under --precision fp16 are float64's to float32's
+    precision (sines of arguments up to 3000), the fp16 derivative kernels (whose tangents would pass fp16's
+    range) being skipped."""
+    from torchsiren import Siren
+    from torchsiren.derivatives import evaluate
+    torch.manual_seed(0)
+    model = Siren(1, 1, 32, 2, first_omega_0=3000.0, implementation="fused").to(DEVICE)
+    x = torch.rand(200, 1, device=DEVICE) * 2 - 1
+    with operand_precision("fp16"):
+        got = evaluate(model, x, needs)
+    want = evaluate(model.double(), x.double(), needs, method="autograd")
+    for name in needs:
+        assert relative_error(getattr(got, name), getattr(want, name)) < 1e-3, name

@@ -8,7 +8,7 @@ from torchsiren import Siren
 from torchsiren.kernels import stack_fp16 as half
 from torchsiren.kernels.dispatch import half_operands, operand_precision
 from torchsiren.kernels.stack import _plain, sine_stack
-from .helpers import DEVICE, assert_gradients_close, needs_triton, relative_error, stack
+from .helpers import DEVICE, assert_gradients_close, float64_layers, needs_triton, relative_error, stack
 
 pytestmark = needs_triton
 
@@ -85,3 +85,25 @@ def test_a_siren_fit_step_on_fp16_operands_follows_float32():
     assert abs(results[0][0] - results[1][0]) < 1e-3 * results[0][0]
     for a, e in zip(results[1][1], results[0][1]):
         assert relative_error(a, e) < 1e-2
+
+
+def test_fp16_stack_serves_a_first_layer_of_omega_3000():
+    """Audio's first layer (ω₀ 3000): its y' reaches 3000, which times the scaled ∂L/∂y would pass fp16's largest
+    value (65504) once the hidden weights have grown in training; every gradient stays finite and float64's."""
+    torch.manual_seed(3)
+    layers = stack([1, 64, 64, 1])
+    (w0, b0, _), (w1, b1, o1), last = layers
+    w0 = (torch.rand_like(w0) * 2 - 1).requires_grad_()  # the SIREN init of a first layer, ω₀ 3000
+    w1 = (w1.detach() * 30).requires_grad_()  # hidden weights ω₀ times their init: ∂L/∂y of the first layer grows
+    layers = [(w0, b0, 3000.0), (w1, b1, o1), last]
+    x = torch.linspace(-1, 1, 400, device=DEVICE).unsqueeze(-1)
+    params = [t for w, b, _ in layers for t in (w, b)]
+    with operand_precision("fp16"):
+        y = sine_stack(x, layers)
+        g = torch.randn_like(y) * 1e-4
+        got = torch.autograd.grad(y, params, g)
+    double = float64_layers(layers)
+    want_y = _plain(x.double(), [t for w, b, _ in double for t in (w, b)], [o for *_, o in double])
+    want = torch.autograd.grad(want_y, [t for w, b, _ in double for t in (w, b)], g.double())
+    assert relative_error(y, want_y) < 5e-3  # hidden arguments 30× their init's: fp16's rounding grows with them
+    assert_gradients_close(got, want, 1e-2)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..kernels.dispatch import half_operands_enabled, plain_torch
+from ..kernels.dispatch import FIRST_OMEGA_LIMIT, half_operands_enabled, plain_torch
 from ..models.siren import Siren
 from . import autograd
 from .forward import forward_derivatives, supports_forward_mode
@@ -92,6 +92,8 @@ def _evaluate(model: nn.Module, coords: torch.Tensor, needs: set[str], method: s
     second = needs & {"laplacian", "hessian_diagonal"} and needs <= {"value", "jacobian", "laplacian",
                                                                     "hessian_diagonal"}
     layers = _fused_siren_layers(model, coords, method) if second and half_operands_enabled() else None
+    if layers is not None and layers[0][2] > FIRST_OMEGA_LIMIT:
+        layers = None  # fp16 forward mode serves first layers up to this ω₀ (kernels/dispatch.py)
     if layers is not None:  # forward mode on fp16 operands, one Function (kernels/forward_mode_fp16.py)
         from ..kernels import forward_mode_fp16
         diagonal = "hessian_diagonal" in needs

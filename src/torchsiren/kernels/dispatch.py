@@ -124,6 +124,11 @@ def half_operands_enabled() -> bool:
 
 
 PRECISIONS = ("fp32", "tf32", "fp16")
+# fp16 operands serve first layers up to this ω₀. Their y' = ω₀ cos(z) times a scaled gradient (≲ 2^8 / the hidden
+# ω₀ of 30) stays below fp16's largest value (65504) with room for the growth through the layers; the sine stack
+# forms a larger-ω₀ first layer's ∂L/∂z in float32 (stack_fp16.first_layer_grad), and the derivative kernels take
+# their float32 form for such a network.
+FIRST_OMEGA_LIMIT = 64.0
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ from __future__ import annotations
 import torch
 
 from . import gradient_fp16
-from .dispatch import half_operands_enabled
+from .dispatch import FIRST_OMEGA_LIMIT, half_operands_enabled
 from .gradient_down import down_pass
 from .linear import _launch
 
@@ -126,4 +126,5 @@ def value_and_gradient(x: torch.Tensor, layers: list[tuple[torch.Tensor, torch.T
     if layers[-1][2] is not None or None in omegas or layers[-1][0].shape[0] != 1:
         raise ValueError("value_and_gradient: sine layers under one linear layer with one output")
     params = [t for weight, bias, _ in layers for t in (weight, bias)]
-    return _ValueAndGradient.apply(x, omegas, fused, fused and half_operands_enabled(), *params)
+    half = fused and half_operands_enabled() and omegas[0] <= FIRST_OMEGA_LIMIT
+    return _ValueAndGradient.apply(x, omegas, fused, half, *params)

@@ -19,7 +19,7 @@ from . import stack_fp16 as half
 from .stack_chain import chain
 from .dispatch import half_operands_enabled
 from .foreach import scale_
-from .linear import _launch, column_sum, half_mm
+from .linear import SMALL_K, _launch, column_sum, half_mm
 
 
 def _plain(x: torch.Tensor, params: list[torch.Tensor | None], omegas: list[float | None]) -> torch.Tensor:
@@ -81,12 +81,13 @@ class _SineStack(torch.autograd.Function):
                                                create_graph=True, allow_unused=True))
             grads = [next(got) if n else None for n in needed]
             return grads[0], None, None, *grads[1:]
-        grad_x, grads = _backward(grad_out, inputs, ds, params, ctx.needs_input_grad[0], ctx.fp16)
+        grad_x, grads = _backward(grad_out, inputs, ds, params, ctx.omegas, ctx.needs_input_grad[0], ctx.fp16)
         return grad_x, None, None, *grads
 
 
 def _backward(grad_out: torch.Tensor, inputs: list[torch.Tensor], ds: list[torch.Tensor | None],
-              params: list[torch.Tensor | None], need_x: bool, fp16: bool) -> tuple[torch.Tensor | None, list]:
+              params: list[torch.Tensor | None], omegas: tuple, need_x: bool, fp16: bool
+              ) -> tuple[torch.Tensor | None, list]:
     """(∂L/∂x or None, [∂L/∂W₀, ∂L/∂b₀, …]) from ∂L/∂output, the layers chained top-down. fp16 (stack_fp16.py): the
     operands are fp16, ∂L/∂output is scaled by half.scaled_gradients and the gradients unscaled in float32, all
     by one multi-tensor multiply (foreach.scale_); the bias gradients are views of one zeroed buffer."""
@@ -107,13 +108,16 @@ def _backward(grad_out: torch.Tensor, inputs: list[torch.Tensor], ds: list[torch
     grad_x = None
     for i in range(top, -1, -1):
         weight, bias = params[2 * i], params[2 * i + 1]
-        grads[2 * i] = half_mm(grad_z.T, inputs[i].half()) if fp16 else grad_z.T @ inputs[i]
+        grads[2 * i] = half_mm(grad_z.T, inputs[i].half()) if grad_z.dtype == torch.float16 else grad_z.T @ inputs[i]
         if bias is not None:
             grads[2 * i + 1] = bias_sums[i] if bias_sums[i] is not None else column_sum(grad_z)
         if i == 0:
             grad_x = grad_z.float() @ weight if need_x else None
             break
         below_has_bias = params[2 * i - 1] is not None
+        if fp16 and i == 1 and omegas[0] > half.FIRST_OMEGA_LIMIT and inputs[0].shape[1] < SMALL_K:
+            grad_z = half.first_layer_grad(grad_z, weight, ds[0], bias_sums[0] if below_has_bias else None)
+            continue
         # every layer below the top one is a sine layer
         grad_z = chain(grad_z, weight, ds[i - 1], bias_sums[i - 1] if below_has_bias else None)
     if fp16:  # unscale: all but the top bias's gradient, which scaled_gradients summed unscaled

@@ -14,14 +14,16 @@ Gradients are the one quantity outside fp16's range (∂L/∂Φ of a mean over 6
 The backward multiplies ∂L/∂Φ by a power of two that puts its largest entry at 2⁸ (exact, computed on the device,
 so CUDA graphs can replay it) and divides the weight and bias gradients by the same factor. The backward itself
 is the stack's (stack._backward), on fp16 operands.
+A first layer's y' = ω₀ cos(z) reaches ω₀: above FIRST_OMEGA_LIMIT (audio takes ω₀ = 3000) its product with the
+scaled ∂L/∂y can pass fp16's largest value, so that layer's ∂L/∂z is formed in float32 (first_layer_grad).
 It trains to the exact float32 reference's PSNR (docs/performance.md).
 """
 from __future__ import annotations
 
 import torch
 
-from .dispatch import interpreting
-from .matmul_fp16 import sine_gemm
+from .dispatch import FIRST_OMEGA_LIMIT, interpreting  # noqa: F401 - stack.py reads it here
+from .matmul_fp16 import matmul16, sine_gemm
 from .linear import SMALL_K, _fused, half_mm
 
 try:
@@ -124,3 +126,14 @@ def scaled_gradients(grads: list[torch.Tensor], ds: list[torch.Tensor | None], b
                 BLOCK_K=block_k)
         outs.append(out)
     return outs
+
+
+def first_layer_grad(grad_z: torch.Tensor, weight: torch.Tensor, d: torch.Tensor, bias_grad: torch.Tensor | None
+                     ) -> torch.Tensor:
+    """∂L/∂z of a first layer, float32 (M, N): (grad_z @ weight) ⊙ d from the scaled fp16 grad_z (M, K) of the layer
+    above, its weight (K, N) and the first layer's fp16 y' = d (M, N); the product on fp16 operands, the ⊙ d in
+    float32, where y' up to ω₀ would take it past fp16's range. Its column sums go into bias_grad (N,) when given."""
+    grad = matmul16(grad_z, weight).float().mul_(d)
+    if bias_grad is not None:
+        bias_grad.copy_(grad.sum(0))
+    return grad
