@@ -142,6 +142,8 @@ def run_sdf(args: argparse.Namespace) -> int:
 
 def run_mesh(args: argparse.Namespace) -> int:
     import time
+
+    import torch
     from ..data.pointcloud import Normalisation
     from ..geometry.mesh import drop_unsupported, mesh_from_function
     from ..runner import load_run
@@ -157,6 +159,9 @@ def run_mesh(args: argparse.Namespace) -> int:
         run_dir.file(f"mesh-{args.resolution}.ply")
     device = resolve_device(args.device)
     model, _ = load_run(run_dir.path, device)
+    gpu = device.type == "cuda"
+    if gpu:
+        torch.cuda.reset_peak_memory_stats(device)
     start = time.perf_counter()
     try:
         mesh = mesh_from_function(model, args.resolution, device=device)
@@ -172,8 +177,9 @@ def run_mesh(args: argparse.Namespace) -> int:
         mesh.export(out)
     except OSError as exc:
         raise TorchSirenError(f"cannot write {out}: {exc.strerror or exc}") from None
+    peak = f", peak GPU memory {torch.cuda.max_memory_allocated(device) / 2 ** 30:.2f} GiB" if gpu else ""
     print(f"wrote {out} ({len(mesh.vertices)} vertices, {len(mesh.faces)} faces; {args.resolution}³ grid in "
-          f"{seconds:.2f} s)")
+          f"{seconds:.2f} s{peak})")
     return 0
 
 
