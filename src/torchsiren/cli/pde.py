@@ -37,6 +37,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="steps that fit the fields in the background medium before the medium is learnt (0)")
     v.set_defaults(handler=run_inverse, lr=2e-5)
 
+    f = sub.add_parser("fwi", help="full-waveform inversion by the adjoint-state method, the medium a SIREN")
+    f.add_argument("--wavenumber", type=float, default=20.0, help="k of the data (20)")
+    f.add_argument("--low-wavenumbers", default="5,10", metavar="K,K",
+                   help="lower wavenumbers fitted first, one stage each (5,10; 'none' for k alone)")
+    f.add_argument("--stage-steps", type=int, default=None,
+                   help="steps of each low-wavenumber stage (default: an equal share of --steps for every stage)")
+    f.add_argument("--velocity", default="circle", choices=VELOCITIES, help="true medium (circle)")
+    f.add_argument("--inclusion-velocity", type=float, default=2.0, help="velocity inside square/circle (2)")
+    f.add_argument("--pml-width", type=float, default=0.5, help="PML width in [-1, 1] units (0.5)")
+    f.add_argument("--sources", type=int, default=5, help="sources on a ring (5)")
+    f.add_argument("--receivers", type=int, default=30, help="receivers on a ring (30)")
+    f.add_argument("--nodes", type=int, default=128, help="finite-difference grid of the inversion, per axis (128)")
+    f.add_argument("--out", default=None, help="run folder (default runs/fwi-TIME)")
+    add_model_options(f)
+    add_train_options(f, f"training steps ({FWI_STEPS})")
+    add_resume_option(f)
+    f.set_defaults(handler=run_fwi, lr=1e-3, schedule="cosine", hidden_features=64, first_omega=5.0)
+
     w = sub.add_parser("wave", help="wave equation from a Gaussian initial condition")
     w.add_argument("--velocity", type=float, default=1.0, help="wave speed c (1)")
     w.add_argument("--t-max", type=float, default=0.4, help="end of the time domain (0.4)")
@@ -113,6 +131,49 @@ def run_inverse(args: argparse.Namespace) -> int:
                 "medium_warmup": args.medium_warmup}
     return execute(args, problem, spec, config, device, settings,
                    f"inverse Helmholtz ({args.sources} sources, {args.receivers} receivers, {args.velocity} medium)")
+
+
+FWI_STEPS = 600
+
+
+def _wavenumbers(text: str | list, top: float) -> tuple[float, ...]:
+    if isinstance(text, (list, tuple)):  # as config.json stores it (a resumed run)
+        return tuple(float(k) for k in text)
+    if text.strip().lower() == "none":
+        return ()
+    try:
+        low = tuple(float(k) for k in text.split(","))
+    except ValueError:
+        raise TorchSirenError(f"--low-wavenumbers takes K,K,... (e.g. 5,10) or none, got {text!r}") from None
+    if any(not 0 < k < top for k in low) or list(low) != sorted(low):
+        raise TorchSirenError(f"--low-wavenumbers must rise from above 0 to below --wavenumber {top:g}, got {text}")
+    return low
+
+
+def run_fwi(args: argparse.Namespace) -> int:
+    from ..problems.inverse_helmholtz import WaveformInversion
+    device = resolve_device(args.device)
+    positive_int("--nodes", args.nodes)
+    positive_int("--stage-steps", args.stage_steps)
+    if not 16 <= args.nodes <= 1024:
+        raise TorchSirenError(f"--nodes must be in [16, 1024] (a sparse solve of nodes² unknowns each step), got "
+                              f"{args.nodes}")
+    low = _wavenumbers(args.low_wavenumbers, args.wavenumber)
+    config = train_config_from_args(args, FWI_STEPS)
+    stage_steps = args.stage_steps or max(1, config.steps // (len(low) + 1))
+    if low and stage_steps * len(low) >= config.steps:
+        raise TorchSirenError(f"{len(low)} stages of {stage_steps} steps leave --wavenumber no step of {config.steps}; "
+                              "use fewer --stage-steps or more --steps")
+    problem = WaveformInversion(args.wavenumber, args.sources, args.receivers, args.velocity, args.inclusion_velocity,
+                                args.pml_width, low_wavenumbers=low, stage_steps=stage_steps, nodes=args.nodes,
+                                device=device)
+    spec = model_spec_from_args(args, 2, 1)
+    settings = {"wavenumber": args.wavenumber, "low_wavenumbers": list(low), "stage_steps": stage_steps,
+                "velocity": args.velocity, "inclusion_velocity": args.inclusion_velocity, "pml_width": args.pml_width,
+                "sources": args.sources, "receivers": args.receivers, "nodes": args.nodes}
+    return execute(args, problem, spec, config, device, settings,
+                   f"full-waveform inversion ({args.sources} sources, {args.receivers} receivers, {args.velocity} "
+                   f"medium, k = {', '.join(f'{k:g}' for k in (*low, args.wavenumber))})")
 
 
 def run_wave(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ so no annulus around the source may radiate a net monopole. It needs only Φ's v
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -268,12 +269,27 @@ class Helmholtz(Problem):
         return metrics
 
 
-def finite_difference_helmholtz(problem: Helmholtz, n: int) -> np.ndarray:
-    """Solve problem's equation ∂ₓ(A∂ₓu) + ∂_y(B∂_yu) + C k² m u = f (PML, medium and source as the problem
-    has them) with the 5-point stencil on the n×n grid of [-1, 1]², u = 0 on the border (inside the PML); the
-    coefficients A = e_y/eₓ, B = eₓ/e_y are taken at half nodes. A sparse direct solve: complex (n, n)."""
+@dataclass
+class FDSystem:
+    """The 5-point finite-difference Helmholtz operator of a problem on the n×n node grid of [-1, 1]², split as
+    L + diag(coefficient · m): `laplacian` L (sparse CSC, n²×n², PML included; identity rows on the border, where
+    u = 0), `coefficient` C k² per node (complex, 0 on the border), `nodes` (n², 2) their coordinates, row-major."""
+
+    n: int
+    laplacian: Any
+    coefficient: np.ndarray
+    nodes: np.ndarray
+
+    def matrix(self, m: np.ndarray) -> Any:
+        """L + diag(coefficient · m) for the squared slowness m (n²,) at the nodes."""
+        from scipy.sparse import diags
+        return (self.laplacian + diags(self.coefficient * m)).tocsc()
+
+
+def fd_system(problem: Helmholtz, n: int) -> FDSystem:
+    """problem's operator ∂ₓ(A∂ₓu) + ∂_y(B∂_yu) + C k² m u with the 5-point stencil on the n×n grid, u = 0 on the
+    border (inside the PML); the coefficients A = e_y/eₓ, B = eₓ/e_y are taken at half nodes."""
     from scipy.sparse import coo_matrix
-    from scipy.sparse.linalg import spsolve
     h = 2.0 / (n - 1)
     axis = np.linspace(-1.0, 1.0, n)
     half = (axis[:-1] + axis[1:]) / 2
@@ -283,19 +299,28 @@ def finite_difference_helmholtz(problem: Helmholtz, n: int) -> np.ndarray:
 
     e_node, e_half = stretch(axis), stretch(half)
     i, j = (a.ravel() for a in np.meshgrid(np.arange(1, n - 1), np.arange(1, n - 1), indexing="ij"))
-    coords = np.stack([axis[i], axis[j]], -1)
-    m = problem.squared_slowness(torch.from_numpy(coords).float()).double().numpy()
     a_plus, a_minus = e_node[j] / e_half[i], e_node[j] / e_half[i - 1]  # A at (i ± ½, j)
     b_plus, b_minus = e_node[i] / e_half[j], e_node[i] / e_half[j - 1]  # B at (i, j ± ½)
-    centre = -(a_plus + a_minus + b_plus + b_minus) / h ** 2 + e_node[i] * e_node[j] * problem.k ** 2 * m
+    centre = -(a_plus + a_minus + b_plus + b_minus) / h ** 2
     p = i * n + j
     border = np.flatnonzero(~np.pad(np.ones((n - 2, n - 2), bool), 1))
     rows = np.concatenate([p, p, p, p, p, border])
     cols = np.concatenate([p + n, p - n, p + 1, p - 1, p, border])
     vals = np.concatenate([a_plus / h ** 2, a_minus / h ** 2, b_plus / h ** 2, b_minus / h ** 2, centre,
                            np.ones(border.size)])
-    grid_xy = np.stack(np.meshgrid(axis, axis, indexing="ij"), -1).reshape(-1, 2)
-    rhs = problem.source(torch.from_numpy(grid_xy)).numpy().astype(complex)
-    rhs[border] = 0
-    u = spsolve(coo_matrix((vals, (rows, cols)), shape=(n * n, n * n)).tocsc(), rhs)
-    return u.reshape(n, n)
+    coefficient = np.zeros(n * n, complex)
+    coefficient[p] = e_node[i] * e_node[j] * problem.k ** 2
+    nodes = np.stack(np.meshgrid(axis, axis, indexing="ij"), -1).reshape(-1, 2)
+    return FDSystem(n, coo_matrix((vals, (rows, cols)), shape=(n * n, n * n)).tocsc(), coefficient, nodes)
+
+
+def finite_difference_helmholtz(problem: Helmholtz, n: int) -> np.ndarray:
+    """Solve problem's equation (PML, medium and source as the problem has them) on the n×n grid of [-1, 1]² by a
+    sparse direct solve of fd_system: complex (n, n)."""
+    from scipy.sparse.linalg import spsolve
+    system = fd_system(problem, n)
+    nodes = torch.from_numpy(system.nodes)
+    m = problem.squared_slowness(nodes.float()).double().numpy()
+    rhs = problem.source(nodes).numpy().astype(complex)
+    rhs[system.coefficient == 0] = 0  # the border
+    return spsolve(system.matrix(m), rhs).reshape(n, n)
