@@ -29,11 +29,11 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
     g.add_argument("--model", default="siren", choices=MODEL_NAMES, metavar="NAME",
                    help=f"network: {', '.join(MODEL_NAMES)} (default siren)")
-    g.add_argument("--hidden-features", type=int, default=256, help="width of the hidden layers (256)")
-    g.add_argument("--hidden-layers", type=int, default=3, help="hidden layers after the first (3)")
+    g.add_argument("--hidden-features", type=int, default=256, help="width of the hidden layers (%(default)s)")
+    g.add_argument("--hidden-layers", type=int, default=3, help="hidden layers after the first (%(default)s)")
     g.add_argument("--first-omega", type=omega_value, default=30.0,
-                   help="ω₀ of the first sine layer (30), or auto (from the signal's spectrum; fit commands)")
-    g.add_argument("--hidden-omega", type=float, default=30.0, help="ω₀ of the other sine layers (30)")
+                   help="ω₀ of the first sine layer (%(default)s), or auto (from the signal's spectrum; fit commands)")
+    g.add_argument("--hidden-omega", type=float, default=30.0, help="ω₀ of the other sine layers (%(default)s)")
     g.add_argument("--implementation", default="auto", choices=IMPLEMENTATIONS,
                    help="SIREN kernels: auto (fused Triton on CUDA when available), torch or fused")
 
@@ -41,9 +41,9 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
 def add_train_options(p: argparse.ArgumentParser, steps_help: str = "training steps") -> None:
     g = p.add_argument_group("training")
     g.add_argument("--steps", type=int, default=None, help=steps_help)
-    g.add_argument("--lr", type=float, default=1e-4, help="Adam learning rate (1e-4)")
-    g.add_argument("--schedule", default="constant", choices=SCHEDULES, help="learning-rate schedule")
-    g.add_argument("--grad-clip", type=float, default=None, help="clip the gradient norm to this")
+    g.add_argument("--lr", type=float, default=1e-4, help="Adam learning rate (%(default)s)")
+    g.add_argument("--schedule", default="constant", choices=SCHEDULES, help="learning-rate schedule (%(default)s)")
+    g.add_argument("--grad-clip", type=float, default=None, help="clip the gradient norm to this (%(default)s)")
     g.add_argument("--precision", default="auto", choices=PRECISIONS,
                    help="auto (default: fp32 on a CPU; on a GPU the fastest measured to keep this task's quality, "
                         "docs/performance.md), fp32, tf32, fp16 (the fused sine stack and gradient supervision on "

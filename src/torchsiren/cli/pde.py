@@ -43,8 +43,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="lower wavenumbers fitted first, one stage each (5,10; 'none' for k alone)")
     f.add_argument("--stage-steps", type=int, default=None,
                    help="steps of each low-wavenumber stage (default: an equal share of --steps for every stage)")
-    f.add_argument("--velocity", default="circle", choices=VELOCITIES, help="true medium (circle)")
-    f.add_argument("--inclusion-velocity", type=float, default=2.0, help="velocity inside square/circle (2)")
+    f.add_argument("--velocity", default="circle", choices=VELOCITIES,
+                   help="true medium (circle; pair: a fast disc and a slower square)")
+    f.add_argument("--inclusion-velocity", type=float, default=2.0,
+                   help="velocity inside square/circle, and the disc of pair (2)")
     f.add_argument("--pml-width", type=float, default=0.5, help="PML width in [-1, 1] units (0.5)")
     f.add_argument("--sources", type=int, default=5, help="sources on a ring (5)")
     f.add_argument("--receivers", type=int, default=30, help="receivers on a ring (30)")
@@ -75,7 +77,8 @@ def _helmholtz_parser(sub: argparse._SubParsersAction, name: str, what: str, med
     p = sub.add_parser(name, help=what)
     p.add_argument("--wavenumber", type=float, default=20.0, help="k (20)")
     p.add_argument("--velocity", default=medium, choices=VELOCITIES, help=f"(true) medium ({medium})")
-    p.add_argument("--inclusion-velocity", type=float, default=2.0, help="velocity inside square/circle (2)")
+    p.add_argument("--inclusion-velocity", type=float, default=2.0,
+                   help="velocity inside square/circle, and the disc of pair (2)")
     p.add_argument("--pml-width", type=float, default=0.5, help="PML width in [-1, 1] units (0.5)")
     p.add_argument("--points", type=int, default=None, help=f"collocation points per step (230² GPU / {cpu_points})")
     p.add_argument("--out", default=None, help=f"run folder (default runs/{name}-TIME)")

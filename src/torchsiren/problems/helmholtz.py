@@ -33,8 +33,17 @@ from ..errors import TorchSirenError
 from .constraint import Batch, Constraint, Problem
 from .fitting import predict_grid
 
-VELOCITIES = ("uniform", "square", "circle")
+VELOCITIES = ("uniform", "square", "circle", "pair")
 A0 = 5.0
+# "pair": two inclusions of different speeds, a disc at the inclusion velocity and a slower square
+PAIR_DISC, PAIR_RADIUS = (-0.13, 0.1), 0.08
+PAIR_SQUARE, PAIR_HALF, PAIR_SQUARE_VELOCITY = (0.13, -0.08), 0.07, 0.8
+
+
+def _box_distance(point: torch.Tensor, centre: tuple[float, float], half: float) -> float:
+    """Distance from point (2,) to the boundary of the axis-aligned square of half-side `half` around centre."""
+    d = (point - torch.tensor(centre)).abs() - half
+    return float(-d.max()) if bool((d < 0).all()) else float(d.clamp(min=0).norm())
 
 
 class Helmholtz(Problem):
@@ -168,21 +177,26 @@ class Helmholtz(Problem):
 
     def uniform_radius(self) -> float:
         """How far from the source the medium stays as it is at the source (inf for a uniform medium)."""
-        c = self.center.abs()
         if self.velocity == "square":  # |x|, |y| < 0.3
-            inside = bool((c < 0.3).all())
-            return float((0.3 - c).min()) if inside else float((c - 0.3).clamp(min=0).norm())
+            return _box_distance(self.center, (0.0, 0.0), 0.3)
         if self.velocity == "circle":  # r < 0.1
             return abs(float(self.center.norm()) - 0.1)
+        if self.velocity == "pair":
+            disc = abs(float((self.center - torch.tensor(PAIR_DISC)).norm()) - PAIR_RADIUS)
+            return min(disc, _box_distance(self.center, PAIR_SQUARE, PAIR_HALF))
         return math.inf
 
     def squared_slowness(self, coords: torch.Tensor) -> torch.Tensor:
         inside = torch.zeros(coords.shape[0], dtype=torch.bool, device=coords.device)
+        m = torch.ones(coords.shape[0], device=coords.device)
         if self.velocity == "square":
             inside = (coords.abs() < 0.3).all(-1)
         elif self.velocity == "circle":
             inside = coords.norm(dim=-1) < 0.1
-        m = torch.ones(coords.shape[0], device=coords.device)
+        elif self.velocity == "pair":
+            inside = (coords - coords.new_tensor(PAIR_DISC)).norm(dim=-1) < PAIR_RADIUS
+            slow = ((coords - coords.new_tensor(PAIR_SQUARE)).abs() < PAIR_HALF).all(-1)
+            m = torch.where(slow, m / PAIR_SQUARE_VELOCITY ** 2, m)
         return torch.where(inside, m / self.inclusion_velocity ** 2, m)
 
     def _stretch(self, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
