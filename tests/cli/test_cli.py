@@ -141,3 +141,13 @@ def test_fit_image_stops_at_a_target_psnr_and_says_where_the_time_went(tmp_path,
                       "report_s", "process_s"}
     assert 0 < t["first_step_s"] <= t["training_s"] and t["evaluation_s"] < t["training_s"]
     assert t["process_s"] >= t["import_s"] + t["training_s"] + t["report_s"]
+
+
+def test_loading_warnings_are_relayed_once_and_deprecations_are_not(capsys):
+    import warnings
+    from torchsiren.cli.common import relayed_warnings
+    with relayed_warnings():
+        for _ in range(3):
+            warnings.warn("skipped 2 unreadable file(s) in imgs")
+            warnings.warn("Setting the shape on a NumPy array has been deprecated", DeprecationWarning)
+    assert capsys.readouterr().out == "warning: skipped 2 unreadable file(s) in imgs\n"

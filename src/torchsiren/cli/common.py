@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import warnings
 from pathlib import Path
 import json
 import sys
@@ -23,6 +25,22 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"torchsiren: error: {message} (see {self.prog} --help)\n")
         raise SystemExit(2)
+
+
+@contextlib.contextmanager
+def relayed_warnings():
+    """Print what the library warns about while loading data (files skipped, open meshes) as one line each,
+    once; other packages' deprecation notices stay with Python's own filters."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    shown = set()
+    for w in caught:
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)):
+            continue
+        if str(w.message) not in shown:
+            shown.add(str(w.message))
+            print(f"warning: {w.message}")
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import warnings
 from pathlib import Path
 
 from ..device import DEVICES, resolve_device
 from ..errors import TorchSirenError
 from .common import add_resume_option, add_train_options, execute, execute_data_parallel, is_gpu, positive_int, \
-    train_config_from_args
+    relayed_warnings, train_config_from_args
 
 # 2 CPU cores train a small model on the bundled patches in minutes; a GPU takes the paper's sizes
 STEPS = {"cpu": 2000, "cuda": 20000}
@@ -58,6 +57,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "of the run's bundled set")
     e.add_argument("--device", default="auto", choices=DEVICES, help="auto (CUDA if present), cpu or cuda")
     e.add_argument("--out", default=None, help="folder for metrics.json and the panels (default RUN/eval)")
+    e.add_argument("--refine-steps", type=int, default=50, metavar="N",
+                   help="also fit each generated SIREN to its observed pixels for N Adam steps (test-time "
+                        "optimisation, scored as _refined; default 50, 0: off)")
+    e.add_argument("--refine-lr", type=float, default=1e-3, help="Adam learning rate of --refine-steps (1e-3)")
     e.set_defaults(handler=run_eval)
 
 
@@ -73,11 +76,8 @@ def _context(text: str | None) -> tuple[int, int] | None:
 
 def _load(path: str, size: int, split: str):
     from ..data.collection import load_collection
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with relayed_warnings():
         images, _, what = load_collection(path, size, split)
-    for w in caught:
-        print(f"warning: {w.message}")
     return images, what
 
 
@@ -128,6 +128,10 @@ def run_eval(args: argparse.Namespace) -> int:
     from ..problems.hypernet import SETTINGS, inpainting_scores, write_pictures
     from ..runner import load_run
     device = resolve_device(args.device)
+    if args.refine_steps < 0:
+        raise TorchSirenError(f"--refine-steps must be >= 0, got {args.refine_steps}")
+    if not 0 < args.refine_lr < 1:
+        raise TorchSirenError(f"--refine-lr must be in (0, 1), got {args.refine_lr}")
     model, config = load_run(args.run, device)
     if config.get("task") != "hypernet":
         raise TorchSirenError(f"{args.run} holds a {config.get('task')!r} run, not a hypernetwork")
@@ -146,9 +150,10 @@ def run_eval(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.run) / "eval"
     out.mkdir(parents=True, exist_ok=True)
     print(f"inpainting {len(images)} images of {size}² from {what} with {args.run} on {device}")
-    scores, shown = inpainting_scores(model, images, mean_image, device, settings)
+    scores, shown = inpainting_scores(model, images, mean_image, device, settings, args.refine_steps, args.refine_lr)
     pictures = write_pictures(model, images, shown, out, device)
-    metrics = scores | {"count": len(images), "data": str(data), "run": str(Path(args.run).resolve())}
+    metrics = scores | {"count": len(images), "data": str(data), "run": str(Path(args.run).resolve()),
+                        "refine_steps": args.refine_steps, "refine_lr": args.refine_lr}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     from ..report import write_index
     write_index(out, "torchsiren hypernet eval", metrics, pictures, config, None)
@@ -159,8 +164,12 @@ def run_eval(args: argparse.Namespace) -> int:
 
 def table(scores: dict[str, float], settings: tuple[str, ...]) -> str:
     """The inpainting MSEs as a Markdown table, one row per context setting."""
-    rows = ["| observed pixels | hypernetwork | mean training image | nearest observed pixel |", "|---|---|---|---|"]
+    refined = f"mse_context_{settings[0]}_refined" in scores
+    suffixes = ("", "_refined", "_mean_image", "_nearest_pixel") if refined else ("", "_mean_image", "_nearest_pixel")
+    head = ["observed pixels", "hypernetwork"] + (["hypernetwork, refined"] if refined else []) + [
+        "mean training image", "nearest observed pixel"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for s in settings:
         rows.append(f"| {'top half' if s == 'half' else s} | " + " | ".join(
-            f"{scores[f'mse_context_{s}{suffix}']:.4f}" for suffix in ("", "_mean_image", "_nearest_pixel")) + " |")
+            f"{scores[f'mse_context_{s}{suffix}']:.2e}" for suffix in suffixes) + " |")
     return "\n".join(rows)

@@ -3,13 +3,12 @@ default), with each image's PSNR and the weights of every SIREN in one safetenso
 from __future__ import annotations
 
 import argparse
-import warnings
 from pathlib import Path
 
 from ..device import resolve_device
 from ..errors import TorchSirenError
 from .common import add_resume_option, add_train_options, execute, execute_data_parallel, is_gpu, positive_int, \
-    train_config_from_args
+    relayed_warnings, train_config_from_args
 
 MANY_STEPS_CPU, MANY_STEPS_GPU = 300, 2000
 
@@ -46,11 +45,8 @@ def many_problem(args: argparse.Namespace, device):
     if args.path == "patches" and not Path(args.path).exists():
         images, names, what = bundled_patches(args.size), None, "the bundled patches"
     else:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with relayed_warnings():
             images, names = load_folder(args.path, args.size)
-        for w in caught:
-            print(f"warning: {w.message}")
         what = args.path
     if args.count is not None:
         images, names = images[:args.count], names[:args.count] if names else None

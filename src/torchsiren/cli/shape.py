@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,7 @@ import numpy as np
 from ..device import DEVICES, resolve_device
 from ..errors import TorchSirenError
 from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, model_spec_from_args, \
-    output_file, positive_int, train_config_from_args
+    output_file, positive_int, relayed_warnings, train_config_from_args
 
 # Defaults: 2 CPU cores fit the bundled part in a few minutes; a GPU takes the authors' batch sizes and more steps
 SDF_STEPS_CPU, SDF_STEPS_GPU = 1000, 5000
@@ -108,16 +107,13 @@ def sdf_problem(args: argparse.Namespace, device):
     weights = _weights(args.weights, args.alpha)
     args.path = args.path or "part"
     is_file = Path(args.path).exists()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with relayed_warnings():
         if not is_file and args.path in SHAPES:
             cloud = sample_mesh(shape_mesh(args.path), SURFACE_SAMPLES)
         elif not is_file:
             raise TorchSirenError(f"no such file: {args.path} (bundled shapes: {', '.join(SHAPES)})")
         else:
             cloud = load_oriented_points(args.path, SURFACE_SAMPLES, estimate=args.estimate_normals)
-    for w in caught:
-        print(f"warning: {w.message}")
     reference = _load_mesh(args.reference, "--reference") if args.reference else cloud.mesh
     norm = Normalisation.fit(cloud.points, args.margin)
     points = args.points or (SDF_POINTS_GPU if is_gpu(device) else SDF_POINTS_CPU)
