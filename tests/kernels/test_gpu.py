@@ -1,5 +1,5 @@
 """GPU-only checks of the fused kernels at real sizes (CI has no GPU; the last GPU run is recorded in
-benchmarks/results/2026-12-h200/gpu_tests.txt). TF32 and exact float32, widths 64-1024, batch 1 to 2²³ rows
+benchmarks/results/2026-12-h100/gpu_tests.txt). TF32 and exact float32, widths 64-1024, batch 1 to 2²³ rows
 (2³¹ outputs)."""
 import copy
 import fcntl
