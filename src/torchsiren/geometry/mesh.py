@@ -84,9 +84,16 @@ def _near(fn: Values, corner: np.ndarray, size: np.ndarray, h: float, level: flo
 
 
 def mesh_blocks(fn: Values, resolution: int, level: float = 0.0, blocks: tuple[int, ...] = BLOCKS,
-                lipschitz: float = 2.0, chunk: int = 1 << 18, device: torch.device | str = "cpu"):
+                lipschitz: float = 2.0, chunk: int = 1 << 18, device: torch.device | str = "cpu",
+                method: str = "auto"):
     """Marching cubes of Φ on the resolution³ grid, evaluated only in blocks near the surface (module doc):
-    blocks of blocks[0] cells, the kept ones split into blocks[1], and so on; the last are marched."""
+    blocks of blocks[0] cells, the kept ones split into blocks[1], and so on; the last are marched, by
+    scikit-image one block at a time (`method="skimage"`) or all at once as tensor operations where Φ was
+    evaluated (`"torch"`, geometry/marching.py: the same vertices; auto: torch on a GPU)."""
+    if method not in ("auto", "torch", "skimage"):
+        raise ValueError(f"method is auto, torch or skimage, got {method!r}")
+    if method == "auto":
+        method = "torch" if torch.device(device).type == "cuda" else "skimage"
     h = 2.0 / (resolution - 1)
     cells = resolution - 1
     starts = np.arange(0, cells, blocks[0])
@@ -106,6 +113,8 @@ def mesh_blocks(fn: Values, resolution: int, level: float = 0.0, blocks: tuple[i
         corner, size = corner[keep], size[keep]
     block = blocks[-1]
     offsets = np.stack(np.meshgrid(*(np.arange(block + 1),) * 3, indexing="ij"), -1).reshape(-1, 3)
+    if method == "torch":
+        return _march_on_device(fn, corner, size, offsets, block, resolution, level, chunk, device)
     verts, faces, seams, count = [], [], [], 0
     per_call = max(1, chunk // len(offsets))
     with torch.no_grad():
@@ -126,6 +135,30 @@ def mesh_blocks(fn: Values, resolution: int, level: float = 0.0, blocks: tuple[i
         return _mesh(np.zeros((0, 3), np.float32), np.zeros((0, 3), np.int64))
     v, f = _join(np.concatenate(verts), np.concatenate(faces), np.concatenate(seams))
     return _mesh((-1 + h * v).astype(np.float32), f)
+
+
+def _march_on_device(fn: Values, corner: np.ndarray, size: np.ndarray, offsets: np.ndarray, block: int,
+                     resolution: int, level: float, chunk: int, device):
+    """mesh_blocks' last stage with marching cubes as tensor operations on `device` (geometry/marching.py)."""
+    from .marching import march_blocks, merge
+    cells, h = resolution - 1, 2.0 / (resolution - 1)
+    corner_t = torch.as_tensor(corner, device=device)
+    size_t = torch.as_tensor(size, device=device)
+    offsets_t = torch.as_tensor(offsets, device=device)
+    per_call = max(1, chunk // len(offsets))
+    parts = []
+    with torch.no_grad():
+        for start in range(0, len(corner), per_call):
+            c = corner_t[start:start + per_call]
+            index = torch.minimum(c[:, None, :] + offsets_t[None], torch.tensor(cells, device=device))
+            values = fn((-1 + h * index.reshape(-1, 3)).float()).to(device).reshape(len(c), *(block + 1,) * 3)
+            part = march_blocks(values.float(), c, size_t[start:start + per_call], resolution, level)
+            if len(part[0]):
+                parts.append(part)
+    if not parts:
+        return _mesh(np.zeros((0, 3), np.float32), np.zeros((0, 3), np.int64))
+    verts, faces = merge(parts)
+    return _mesh((-1 + h * verts).float().cpu().numpy(), faces.cpu().numpy())
 
 
 def mesh_from_function(fn, resolution: int, level: float = 0.0, device: torch.device | str = "cpu",
