@@ -53,6 +53,9 @@ def test_mesh_and_evaluate_mesh(sphere_run, capsys):
     code, _, err = run_cli(capsys, "mesh", folder / "run", "--resolution", 48, "--out", folder / "all.ply",
                            "--device", "cpu", "--keep-unsupported")
     assert code == 0 and len(trimesh.load(folder / "all.ply").faces) > len(first.faces), err
+    code, _, err = run_cli(capsys, "mesh", folder / "run", "--resolution", 160, "--out", folder / "t.ply",
+                           "--device", "cpu", "--marching", "skimage")  # above 128: blocks, scikit-image per block
+    assert code == 0 and abs(trimesh.load(folder / "t.ply").area - first.area) < 0.02 * first.area, err
     code, out, err = run_cli(capsys, "evaluate-mesh", folder / "m48.ply", folder / "truth.ply")
     assert code == 0, err
     metrics = json.loads(out.strip().splitlines()[-1])

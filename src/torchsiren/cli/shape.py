@@ -60,6 +60,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--keep-unsupported", action="store_true",
                    help="keep mesh pieces that no input point supports (default: dropped, as stray surfaces)")
     m.add_argument("--device", default="auto", choices=DEVICES)
+    m.add_argument("--marching", default="torch", choices=("torch", "skimage"),
+                   help="marching cubes above 128³: torch (all blocks at once as tensor operations where Φ is "
+                        "evaluated; default) or skimage (scikit-image, block by block on the CPU)")
     m.set_defaults(handler=run_mesh)
     e = sub.add_parser("evaluate-mesh", help="Chamfer distance, normal consistency, F-score and IoU of two meshes")
     e.add_argument("pred", help="the mesh to judge")
@@ -160,7 +163,7 @@ def run_mesh(args: argparse.Namespace) -> int:
         torch.cuda.reset_peak_memory_stats(device)
     start = time.perf_counter()
     try:
-        mesh = mesh_from_function(model, args.resolution, device=device)
+        mesh = mesh_from_function(model, args.resolution, device=device, method=args.marching)
     except ValueError as exc:
         raise TorchSirenError(str(exc)) from None
     seconds = time.perf_counter() - start

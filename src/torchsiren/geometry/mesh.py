@@ -5,8 +5,9 @@ Dense: the whole grid in chunks (memory: 4 bytes a grid point; 512³ is 0.5 GB).
 the centre of every block of 32³ cells and keeps the blocks whose |Φ(centre)| is below `lipschitz` times the
 block's half diagonal (a surface could pass through them if Φ changes no faster than that); the kept ones are
 split into blocks of 8³ cells and tested the same way; only the blocks left are evaluated at full resolution
-and marched, so memory and time grow with the surface, not the volume. Neighbouring blocks share their
-boundary samples, so the pieces join into one mesh (the copies of a vertex on a shared face merged)."""
+and marched, so memory and time grow with the surface, not the volume: all at once as tensor operations where Φ
+is evaluated (geometry/marching.py, the default), or by scikit-image block by block. Neighbouring blocks share
+their boundary samples, so the pieces join into one mesh (one vertex per crossed grid edge)."""
 from __future__ import annotations
 
 import math
@@ -85,15 +86,13 @@ def _near(fn: Values, corner: np.ndarray, size: np.ndarray, h: float, level: flo
 
 def mesh_blocks(fn: Values, resolution: int, level: float = 0.0, blocks: tuple[int, ...] = BLOCKS,
                 lipschitz: float = 2.0, chunk: int = 1 << 18, device: torch.device | str = "cpu",
-                method: str = "auto"):
+                method: str = "torch"):
     """Marching cubes of Φ on the resolution³ grid, evaluated only in blocks near the surface (module doc):
     blocks of blocks[0] cells, the kept ones split into blocks[1], and so on; the last are marched, by
     scikit-image one block at a time (`method="skimage"`) or all at once as tensor operations where Φ was
-    evaluated (`"torch"`, geometry/marching.py: the same vertices; auto: torch on a GPU)."""
-    if method not in ("auto", "torch", "skimage"):
-        raise ValueError(f"method is auto, torch or skimage, got {method!r}")
-    if method == "auto":
-        method = "torch" if torch.device(device).type == "cuda" else "skimage"
+    evaluated (`"torch"`, geometry/marching.py: the same vertices, a closed surface)."""
+    if method not in ("torch", "skimage"):
+        raise ValueError(f"method is torch or skimage, got {method!r}")
     h = 2.0 / (resolution - 1)
     cells = resolution - 1
     starts = np.arange(0, cells, blocks[0])
@@ -164,11 +163,12 @@ def _march_on_device(fn: Values, corner: np.ndarray, size: np.ndarray, offsets: 
 def mesh_from_function(fn, resolution: int, level: float = 0.0, device: torch.device | str = "cpu",
                        dense_up_to: int = 128, **kwargs):
     """A mesh of a signed distance (an nn.Module of (M, 3) points, or a NumPy function): dense grids up to
-    `dense_up_to`, blocks near the surface above."""
+    `dense_up_to` (scikit-image), blocks near the surface above (mesh_blocks, which takes `method`)."""
     if resolution < 16:
         raise ValueError(f"resolution must be at least 16, got {resolution}")
     values = fn if isinstance(fn, torch.nn.Module) else _as_torch(fn)
     if resolution <= dense_up_to:
+        kwargs.pop("method", None)
         return mesh_dense(values, resolution, level, device=device)
     return mesh_blocks(values, resolution, level, device=device, **kwargs)
 
