@@ -60,9 +60,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--keep-unsupported", action="store_true",
                    help="keep mesh pieces that no input point supports (default: dropped, as stray surfaces)")
     m.add_argument("--device", default="auto", choices=DEVICES)
-    m.add_argument("--marching", default="torch", choices=("torch", "skimage"),
+    m.add_argument("--marching", default="auto", choices=("auto", "torch", "skimage"),
                    help="marching cubes above 128³: torch (all blocks at once as tensor operations where Φ is "
-                        "evaluated; default) or skimage (scikit-image, block by block on the CPU)")
+                        "evaluated), skimage (scikit-image, block by block on the CPU), auto (torch on a CPU, "
+                        "skimage on a GPU)")
     m.set_defaults(handler=run_mesh)
     e = sub.add_parser("evaluate-mesh", help="Chamfer distance, normal consistency, F-score and IoU of two meshes")
     e.add_argument("pred", help="the mesh to judge")
