@@ -29,9 +29,9 @@ def test_train_resume_and_eval_on_a_folder(tmp_path, capsys):
     assert code == 0, err
     metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     for k in ("10", "100", "1000", "half"):
-        for suffix in ("", "_mean_image", "_nearest_pixel"):
+        for suffix in ("", "_refined", "_mean_image", "_nearest_pixel"):
             assert 0 <= metrics[f"mse_context_{k}{suffix}"] < 0.5
-    assert metrics["count"] == 12 and "| 100 |" in stdout
+    assert metrics["count"] == 12 and "| 100 |" in stdout and "refined" in stdout
     assert metrics["mse_context_1000_nearest_pixel"] < metrics["mse_context_10_nearest_pixel"]
     assert (tmp_path / "eval" / "inpainting_100.png").exists() and (tmp_path / "eval" / "interpolation.png").exists()
 
@@ -51,3 +51,5 @@ def test_bad_input(tmp_path, capsys):
                    "--quiet", "--out", run)[0] == 0
     code, _, err = run_cli(capsys, "hypernet", "eval", run, "--device", "cpu")
     assert code == 2 and "not a hypernetwork" in err
+    code, _, err = run_cli(capsys, "hypernet", "eval", run, "--refine-steps", -1, "--device", "cpu")
+    assert code == 2 and "--refine-steps must be >= 0" in err and len(err.strip().splitlines()) == 1

@@ -54,6 +54,10 @@ def test_poisson_edit_writes_composite_and_copy_paste(pair, capsys):
     (["wave", "--velocity", "inf"], "--velocity must be a finite number > 0"),
     (["wave", "--velocity", "1e6"], "grid updates for its finite-difference reference"),
     (["helmholtz-inverse", "--sources", "1000"], "use --sources <= 64"),
+    (["fwi", "--nodes", "8"], "--nodes must be in [16, 1024]"),
+    (["fwi", "--low-wavenumbers", "5,30"], "--low-wavenumbers must rise"),
+    (["fwi", "--low-wavenumbers", "five"], "--low-wavenumbers takes"),
+    (["fwi", "--steps", "10", "--stage-steps", "5"], "leave --wavenumber no step"),
 ])
 def test_problem_mistakes_get_one_line(pair, capsys, args, message):
     code, _, err = run_cli(capsys, *[a.format(t=pair) for a in args], "--out", pair / "o", "--quiet")
@@ -93,3 +97,19 @@ def test_inverse_helmholtz_run_writes_the_recovered_medium(tmp_path, capsys):
     metrics = json.loads((tmp_path / "i" / "metrics.json").read_text())
     assert np.isfinite(metrics["slowness_rel_l2"]) and np.isfinite(metrics["perturbation_rel_l2"])
     assert (tmp_path / "i" / "slowness_recovered.png").exists() and (tmp_path / "i" / "slowness_true.png").exists()
+
+
+def test_fwi_recovers_into_a_run_folder_and_resumes(tmp_path, capsys):
+    """`torchsiren fwi`: the run folder holds the true and recovered media and metrics beside the background's;
+    --resume continues into the last stage."""
+    args = ["fwi", "--velocity", "pair", "--nodes", 32, "--steps", 6, "--stage-steps", 2, "--log-every", 2]
+    code, _, err = run_cli(capsys, *args, "--out", tmp_path / "f", *FAST)
+    assert code == 0, err
+    metrics = json.loads((tmp_path / "f" / "metrics.json").read_text())
+    assert {"slowness_rel_l2", "perturbation_rel_l2", "background_slowness_rel_l2"} <= set(metrics)
+    assert 0.1 < metrics["background_slowness_rel_l2"] < 0.2 and np.isfinite(metrics["slowness_rel_l2"])
+    assert (tmp_path / "f" / "slowness_recovered.png").exists() and (tmp_path / "f" / "slowness_true.png").exists()
+    config = json.loads((tmp_path / "f" / "config.json").read_text())
+    assert config["velocity"] == "pair" and config["low_wavenumbers"] == [5.0, 10.0] and config["stage_steps"] == 2
+    code, out, err = run_cli(capsys, "fwi", "--resume", tmp_path / "f", "--steps", 8, "--quiet")
+    assert code == 0 and "from step 6 to 8" in out, err
