@@ -113,12 +113,13 @@ def inpainting_scores(model: nn.Module, images: np.ndarray, mean_image: np.ndarr
         methods = {"": keep_observed(raw, images, masks), "_prediction": raw,
                    "_mean_image": keep_observed(np.broadcast_to(mean_image, images.shape), images, masks),
                    "_nearest_pixel": nearest_pixel(images, masks)}
-        if refine_steps:
-            methods["_refined"] = keep_observed(refine(model, images, masks, device, refine_steps, refine_lr),
-                                                images, masks)
+        refined = refine(model, images, masks, device, refine_steps, refine_lr) if refine_steps else None
+        if refined is not None:
+            methods["_refined"] = keep_observed(refined, images, masks)
         for suffix, result in methods.items():
             scores[f"mse_context_{setting}{suffix}"] = float(np.mean((result - images) ** 2))
-        shown[setting] = np.stack([np.where(masks[..., None], images, 0.5), raw, images])
+        rows = [np.where(masks[..., None], images, 0.5), raw] + ([refined] if refined is not None else [])
+        shown[setting] = np.stack(rows + [images])
     return scores, shown
 
 
@@ -206,15 +207,16 @@ class Inpainting(Problem):
 
 def write_pictures(model: nn.Module, images: np.ndarray, shown: dict[str, np.ndarray], out_dir: Path,
                    device: torch.device, count: int = 8) -> dict[str, str]:
-    """Panels (context / prediction / truth) per setting and a latent interpolation strip between two images;
-    returns {caption: file name}."""
+    """Panels (context / prediction / refined prediction where scored / truth) per setting and a latent
+    interpolation strip between two images; returns {caption: file name}."""
     from ..report.image import save_image_grid
     pictures = {}
-    for setting, (context, prediction, truth) in shown.items():
+    for setting, rows in shown.items():
         name = f"inpainting_{setting}.png"
-        save_image_grid(out_dir / name, [context[:count], prediction[:count], truth[:count]])
+        save_image_grid(out_dir / name, [row[:count] for row in rows])
         what = "the top half" if setting == "half" else f"{setting} random pixels"
-        pictures[f"from {what}: observed (top), generated SIREN, truth (bottom)"] = name
+        middle = "generated SIREN, refined" if len(rows) == 4 else "generated SIREN"
+        pictures[f"from {what}: observed (top), {middle}, truth (bottom)"] = name
     if len(images) >= 2:
         save_image_grid(out_dir / "interpolation.png", [interpolate(model, images[0], images[1], device)])
         pictures["SIRENs generated along the line between two images' latent codes"] = "interpolation.png"
