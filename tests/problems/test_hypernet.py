@@ -64,17 +64,17 @@ def test_a_short_cpu_training_beats_the_mean_image_at_100_pixels():
 
 
 def test_refinement_fits_each_image_alone_and_lowers_its_error_on_the_observed_pixels():
-    """refine: each generated SIREN takes Adam steps on its own observed pixels. Its error there falls, and an
-    image refined in a batch of two ends exactly as it does alone."""
+    """predict with refine_steps: each generated SIREN takes Adam steps on its own observed pixels. Its error there
+    falls, and an image refined in a batch of two ends exactly as it does alone."""
     from torchsiren.models import HyperSiren
-    from torchsiren.problems.hypernet import context_masks, predict, refine
+    from torchsiren.problems.hypernet import context_masks, predict
     torch.manual_seed(0)
     model = HyperSiren(channels=3, size=8, latent_dim=16, hidden_features=16, hidden_layers=1,
                        hyper_hidden_features=16)
     images = np.random.default_rng(0).random((2, 8, 8, 3)).astype(np.float32)
     masks = context_masks(2, (8, 8), "10")
-    before, after = predict(model, images, masks, "cpu"), refine(model, images, masks, "cpu", steps=30, lr=1e-3)
+    before, after = predict(model, images, masks, "cpu"), predict(model, images, masks, "cpu", refine_steps=30)
     error = lambda out: [float(np.mean((o - i)[m] ** 2)) for o, i, m in zip(out, images, masks)]
     assert all(a < 0.5 * b for a, b in zip(error(after), error(before))), (error(before), error(after))
-    alone = refine(model, images[1:], masks[1:], "cpu", steps=30, lr=1e-3)
+    alone = predict(model, images[1:], masks[1:], "cpu", refine_steps=30)
     assert np.allclose(alone[0], after[1], atol=1e-5)

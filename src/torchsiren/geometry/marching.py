@@ -73,8 +73,7 @@ def triangle_table() -> np.ndarray:
             loop, previous, current = [start], None, start
             while True:
                 seen.add(current)
-                nxt = [e for e in links[current] if e != previous]
-                step = nxt[0] if nxt else links[current][0]
+                step = next(e for e in links[current] if e != previous)  # every crossing has two neighbours
                 if step == start:
                     break
                 previous, current = current, step

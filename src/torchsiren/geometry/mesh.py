@@ -91,7 +91,7 @@ def mesh_blocks(fn: Values, resolution: int, level: float = 0.0, blocks: tuple[i
     blocks of blocks[0] cells, the kept ones split into blocks[1], and so on; the last are marched, by
     scikit-image one block at a time (`method="skimage"`) or all at once as tensor operations where Φ was
     evaluated (`"torch"`, geometry/marching.py: the same vertices, a closed surface). `"auto"`: torch on a CPU,
-    where it is measured 3× faster; scikit-image on a GPU, the method its published figures were measured with."""
+    where it is the faster (docs/results.md); scikit-image on a GPU, where the published figures used it."""
     if method not in ("auto", "torch", "skimage"):
         raise ValueError(f"method is auto, torch or skimage, got {method!r}")
     if method == "auto":
@@ -164,16 +164,15 @@ def _march_on_device(fn: Values, corner: np.ndarray, size: np.ndarray, offsets: 
 
 
 def mesh_from_function(fn, resolution: int, level: float = 0.0, device: torch.device | str = "cpu",
-                       dense_up_to: int = 128, **kwargs):
+                       dense_up_to: int = 128, method: str = "auto", **kwargs):
     """A mesh of a signed distance (an nn.Module of (M, 3) points, or a NumPy function): dense grids up to
-    `dense_up_to` (scikit-image), blocks near the surface above (mesh_blocks, which takes `method`)."""
+    `dense_up_to` (scikit-image), blocks near the surface above (mesh_blocks and its `method`)."""
     if resolution < 16:
         raise ValueError(f"resolution must be at least 16, got {resolution}")
     values = fn if isinstance(fn, torch.nn.Module) else _as_torch(fn)
     if resolution <= dense_up_to:
-        kwargs.pop("method", None)
         return mesh_dense(values, resolution, level, device=device)
-    return mesh_blocks(values, resolution, level, device=device, **kwargs)
+    return mesh_blocks(values, resolution, level, device=device, method=method, **kwargs)
 
 
 def drop_unsupported(mesh, points: np.ndarray, distance: float):

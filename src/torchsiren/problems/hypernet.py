@@ -52,26 +52,11 @@ def keep_observed(prediction: np.ndarray, images: np.ndarray, masks: np.ndarray)
     return np.where(masks[..., None], images, prediction)
 
 
-@torch.no_grad()
-def predict(model: nn.Module, images: np.ndarray, masks: np.ndarray, device: torch.device, chunk: int = 100
-            ) -> np.ndarray:
-    """The HyperSiren's images (N, H, W, C) in [0, 1] from images (N, H, W, C) in [0, 1] and their masks."""
-    h, w, c = images.shape[1:]
-    coords = grid((h, w), device=device)
-    out = []
-    for i in range(0, len(images), chunk):
-        x = torch.from_numpy(images[i:i + chunk]).to(device) * 2 - 1
-        m = torch.from_numpy(masks[i:i + chunk]).to(device)
-        values = model(x, m, coords)[0].float()
-        out.append(((values + 1) / 2).clamp(0, 1).reshape(-1, h, w, c).cpu().numpy())
-    return np.concatenate(out)
-
-
-def refine(model: nn.Module, images: np.ndarray, masks: np.ndarray, device: torch.device, steps: int,
-           lr: float = 1e-3, chunk: int = 100) -> np.ndarray:
-    """The HyperSiren's images after `steps` Adam steps (rate `lr`) on each generated SIREN's weights, fitting its
-    observed pixels alone: the hypernetwork's SIREN as the start of a per-image fit (test-time optimisation).
-    Each image's loss is its own, so every SIREN moves as it would alone. (N, H, W, C) in [0, 1]."""
+def predict(model: nn.Module, images: np.ndarray, masks: np.ndarray, device: torch.device, refine_steps: int = 0,
+            refine_lr: float = 1e-3, chunk: int = 100) -> np.ndarray:
+    """The HyperSiren's images (N, H, W, C) in [0, 1] from images (N, H, W, C) in [0, 1] and their masks. With
+    `refine_steps`, each generated SIREN first takes that many Adam steps (rate `refine_lr`) on its own observed
+    pixels: the hypernetwork's SIREN as the start of a per-image fit (test-time optimisation)."""
     from ..models.batched import batched_siren
     h, w, c = images.shape[1:]
     coords = grid((h, w), device=device)
@@ -82,20 +67,30 @@ def refine(model: nn.Module, images: np.ndarray, masks: np.ndarray, device: torc
         m = torch.from_numpy(masks[i:i + chunk]).to(device)
         with torch.no_grad():
             weights, biases = model.hypernet(model.encode(x, m))
-        params = [t.detach().clone().requires_grad_(True) for t in (*weights, *biases)]
-        optimizer = torch.optim.Adam(params, lr=lr)
-        target, known = x.reshape(len(x), h * w, c), m.reshape(len(x), h * w, 1).to(x.dtype)
-        count = known.sum(1).clamp(min=1) * c  # (B, 1): observed values per image
-        for _ in range(steps):
-            values = batched_siren(coords, params[:len(weights)], params[len(weights):], omegas)
-            loss = (((values - target) ** 2 * known).sum((1, 2)) / count[:, 0]).sum()  # each image's own MSE
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+        if refine_steps:
+            weights, biases = _fit_observed(weights, biases, omegas, coords, x, m, refine_steps, refine_lr)
         with torch.no_grad():
-            values = batched_siren(coords, params[:len(weights)], params[len(weights):], omegas)
-        out.append(((values.float() + 1) / 2).clamp(0, 1).reshape(-1, h, w, c).cpu().numpy())
+            values = batched_siren(coords, weights, biases, omegas).float()
+        out.append(((values + 1) / 2).clamp(0, 1).reshape(-1, h, w, c).cpu().numpy())
     return np.concatenate(out)
+
+
+def _fit_observed(weights: list[torch.Tensor], biases: list[torch.Tensor], omegas: list, coords: torch.Tensor,
+                  x: torch.Tensor, mask: torch.Tensor, steps: int, lr: float) -> tuple[list, list]:
+    """B SIRENs (weights, biases) after `steps` Adam steps on the MSE of each one's observed pixels (x (B, H, W, C),
+    mask (B, H, W)). Each image's loss is its own, so every SIREN moves as it would alone."""
+    from ..models.batched import batched_siren
+    b, c = len(x), x.shape[-1]
+    weights, biases = ([t.detach().clone().requires_grad_(True) for t in ts] for ts in (weights, biases))
+    optimizer = torch.optim.Adam([*weights, *biases], lr=lr)
+    target, known = x.reshape(b, -1, c), mask.reshape(b, -1, 1).to(x.dtype)
+    count = known.sum((1, 2)).clamp(min=1) * c  # (B,): observed values per image
+    for _ in range(steps):
+        loss = (((batched_siren(coords, weights, biases, omegas) - target) ** 2 * known).sum((1, 2)) / count).sum()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+    return weights, biases
 
 
 def inpainting_scores(model: nn.Module, images: np.ndarray, mean_image: np.ndarray, device: torch.device,
@@ -104,7 +99,7 @@ def inpainting_scores(model: nn.Module, images: np.ndarray, mean_image: np.ndarr
     """MSE (pixels in [0, 1], mean over images, pixels and channels) of the inpainted images at each setting, for
     the hypernetwork and both baselines, every method keeping the observed pixels; the hypernetwork's raw
     prediction too (`…_prediction`, the paper's convention), and with `refine_steps` the generated SIRENs fitted
-    further to the observed pixels (`…_refined`, see refine). Returns the scores and, per setting, the masks and
+    further to the observed pixels (`…_refined`, see predict). Returns the scores and, per setting, the masks and
     predictions (for the panels)."""
     scores, shown = {}, {}
     for setting in settings:
@@ -113,13 +108,12 @@ def inpainting_scores(model: nn.Module, images: np.ndarray, mean_image: np.ndarr
         methods = {"": keep_observed(raw, images, masks), "_prediction": raw,
                    "_mean_image": keep_observed(np.broadcast_to(mean_image, images.shape), images, masks),
                    "_nearest_pixel": nearest_pixel(images, masks)}
-        refined = refine(model, images, masks, device, refine_steps, refine_lr) if refine_steps else None
-        if refined is not None:
-            methods["_refined"] = keep_observed(refined, images, masks)
+        refined = [predict(model, images, masks, device, refine_steps, refine_lr)] if refine_steps else []
+        if refined:
+            methods["_refined"] = keep_observed(refined[0], images, masks)
         for suffix, result in methods.items():
             scores[f"mse_context_{setting}{suffix}"] = float(np.mean((result - images) ** 2))
-        rows = [np.where(masks[..., None], images, 0.5), raw] + ([refined] if refined is not None else [])
-        shown[setting] = np.stack(rows + [images])
+        shown[setting] = np.stack([np.where(masks[..., None], images, 0.5), raw, *refined, images])
     return scores, shown
 
 

@@ -93,9 +93,12 @@ class Survey(Problem):
         out = predict_grid(model, (self.eval_size, self.eval_size), self.device)
         return (1 + out[..., -1].reshape(-1) * self.medium_mask(coords)).cpu().numpy()
 
+    def _inside(self) -> np.ndarray:
+        """(eval_size²,) bool: the evaluation grid's points inside the PML's inner square, where m is judged."""
+        return (np.abs(grid((self.eval_size, self.eval_size)).numpy()) <= self.inner).all(-1)
+
     def evaluate(self, model: nn.Module) -> dict[str, float]:
-        coords = grid((self.eval_size, self.eval_size)).numpy()
-        keep = (np.abs(coords) <= self.inner).all(-1)
+        keep = self._inside()
         m, true = self.slowness(model)[keep], self.true_slowness()[keep]
         metrics = {"slowness_rel_l2": float(np.linalg.norm(m - true) / np.linalg.norm(true))}
         if np.abs(true - 1).max() > 0:  # how much of the perturbation was recovered
@@ -110,8 +113,7 @@ class Survey(Problem):
         save_field(out_dir / "slowness_true.png", true, "true squared slowness", cmap="viridis", limit=hi)
         save_field(out_dir / "slowness_recovered.png", m, "recovered squared slowness", cmap="viridis", limit=hi)
         self.pictures = {"true medium": "slowness_true.png", "recovered medium": "slowness_recovered.png"}
-        keep = (np.abs(grid((n, n)).numpy()) <= self.inner).all(-1)
-        inside = true.reshape(-1)[keep]  # the background medium m = 1 measured the same way, for comparison
+        inside = true.reshape(-1)[self._inside()]  # the background medium m = 1 measured the same way
         background = float(np.linalg.norm(1 - inside) / np.linalg.norm(inside))
         return self.evaluate(model) | {"background_slowness_rel_l2": background, "sources": len(self.forward),
                                        "receivers": len(self.receivers), "slowness_range": [lo, hi]}
@@ -220,8 +222,8 @@ def _rms(residual: torch.Tensor) -> torch.Tensor:
 class WaveformInversion(Survey):
     """The adjoint-state method with the medium as a SIREN: Φ(x) = δm only (one output), the equation solved
     exactly on a finite-difference grid of `nodes`² (coarser than the `fd_nodes`² grid the data come from, so the
-    inversion does not reuse the simulator's own grid). Loss: the mean squared misfit at the receivers, relative to
-    the data's mean square.
+    inversion does not reuse the simulator's own grid). Loss: the root-mean-square misfit at the receivers,
+    relative to the data's.
 
     Frequency continuation, as FWI practice does against cycle skipping: data are recorded at each of
     `low_wavenumbers` too, and the first `stage_steps` steps fit the lowest, the next `stage_steps` the next, …,
@@ -249,14 +251,13 @@ class WaveformInversion(Survey):
                 k, velocity, inclusion_velocity, pml_width, 1, eval_size, device)
             data = self.data if k == wavenumber else torch.from_numpy(self.record(fd_nodes, forward)).to(self.device)
             system = fd_system(forward[0], nodes)
-            coords = torch.from_numpy(system.nodes)
             # each source as a point of its Gaussian's far-field strength, amplitude · e^(−k²σ/2), spread
             # bilinearly over its four nodes: a coarse grid cannot sample a Gaussian narrower than its cells
             h = forward[0]
             rhs = spread * (h.amplitude * np.exp(-k * k * h.sigma / 2) / (2.0 / (nodes - 1)) ** 2)
             rhs[system.coefficient == 0] = 0  # u = 0 on the border
             self.stages.append((system, rhs, data, data.pow(2).mean().sqrt()))
-        nodes_t = coords.float().to(self.device)
+        nodes_t = torch.from_numpy(system.nodes).float().to(self.device)
         mask = self.medium_mask(nodes_t)
 
         def sample(step: int, generator: torch.Generator) -> Batch:
