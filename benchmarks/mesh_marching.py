@@ -1,8 +1,13 @@
-"""Marching cubes near the surface, scikit-image block by block against the tensor implementation, on a sphere
-given as a module (so Φ is evaluated on the device): time, vertices, faces, and how far apart the vertex sets lie.
+"""Marching cubes near the surface, scikit-image block by block against the tensor implementation: time (and how
+much of it evaluates Φ), points evaluated, vertices, faces, peak GPU memory, and how far the meshes lie apart.
+Φ is a sphere given as a module, or the SIREN of a `fit sdf` run (--run), evaluated on the device. With --dense N,
+each mesh at N is also compared with marching cubes on the whole N³ grid (Chamfer-L1 as a fraction of the
+diagonal of [−1, 1]³).
 
     python benchmarks/mesh_marching.py --device cpu --resolution 256 512
     python benchmarks/mesh_marching.py --device cuda --resolution 512 1024 2048
+    python benchmarks/mesh_marching.py --device cuda --run runs/fit-sdf-room --methods torch \\
+        --resolution 512 1024 2048 --dense 512
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ import numpy as np
 import torch
 from scipy.spatial import cKDTree
 
-from torchsiren.geometry.mesh import mesh_blocks
+from torchsiren.geometry.mesh import mesh_blocks, mesh_dense
 
 
 class Ball(torch.nn.Module):
@@ -21,29 +26,81 @@ class Ball(torch.nn.Module):
         return x.norm(dim=-1, keepdim=True) - 0.5
 
 
+class Timed(torch.nn.Module):
+    """Φ with the time spent in it (the device synchronised around each call) and the points it saw."""
+
+    def __init__(self, fn: torch.nn.Module):
+        super().__init__()
+        self.fn, self.seconds, self.points = fn, 0.0, 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        sync(x.device)
+        start = time.perf_counter()
+        out = self.fn(x)
+        sync(x.device)
+        self.seconds += time.perf_counter() - start
+        self.points += len(x)
+        return out
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def chamfer(a: np.ndarray, b: np.ndarray) -> float:
+    """Symmetric mean vertex distance between two vertex sets, as a fraction of [−1, 1]³'s diagonal."""
+    return (cKDTree(a).query(b, workers=-1)[0].mean() + cKDTree(b).query(a, workers=-1)[0].mean()) / 2 / 12 ** 0.5
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--resolution", type=int, nargs="+", default=[256, 512])
+    parser.add_argument("--run", help="a fit sdf run folder: mesh its SIREN instead of the sphere")
+    parser.add_argument("--methods", nargs="+", default=["skimage", "torch"], choices=["skimage", "torch"])
+    parser.add_argument("--dense", type=int, help="compare the meshes at this resolution with the dense grid's")
     args = parser.parse_args()
     device = torch.device(args.device)
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu ({torch.get_num_threads()} threads)"
-    print(f"sphere of radius 0.5 as a module, mesh_blocks on {name}, torch {torch.__version__}")
-    mesh_blocks(Ball(), 64, device=device, method="torch")  # warm-up
+    if args.run:
+        from torchsiren.runner import load_run
+        model, _ = load_run(args.run, device)
+        what = f"the SIREN of {args.run}"
+    else:
+        model, what = Ball(), "a sphere of radius 0.5 as a module"
+    model.eval()
+    print(f"{what}, mesh_blocks on {name}, torch {torch.__version__}")
+    mesh_blocks(model, 64, device=device, method="torch")  # warm-up
     for n in args.resolution:
         meshes = {}
-        for method in ("skimage", "torch"):
+        for method in args.methods:
+            timed = Timed(model)
             if device.type == "cuda":
-                torch.cuda.synchronize(device)
+                torch.cuda.reset_peak_memory_stats(device)
+            sync(device)
             start = time.perf_counter()
-            meshes[method] = mesh_blocks(Ball(), n, device=device, method=method)
+            meshes[method] = mesh_blocks(timed, n, device=device, method=method)
             seconds = time.perf_counter() - start
             m = meshes[method]
-            print(f"N = {n}, {method}: {seconds:.2f} s, {len(m.vertices)} vertices, {len(m.faces)} faces, "
-                  f"watertight {m.is_watertight}")
-        a, b = (np.asarray(meshes[k].vertices) for k in ("skimage", "torch"))
-        apart = max(cKDTree(a).query(b)[0].max(), cKDTree(b).query(a)[0].max())
-        print(f"N = {n}: vertex sets at most {apart:.1e} apart")
+            peak = f", peak GPU memory {torch.cuda.max_memory_allocated(device) / 2 ** 30:.2f} GiB" \
+                if device.type == "cuda" else ""
+            print(f"N = {n}, {method}: {seconds:.2f} s ({timed.seconds:.2f} s evaluating Φ at {timed.points:,} "
+                  f"points), {len(m.vertices)} vertices, {len(m.faces)} faces, watertight {m.is_watertight}{peak}",
+                  flush=True)
+        if len(meshes) == 2:
+            a, b = (np.asarray(meshes[k].vertices) for k in ("skimage", "torch"))
+            apart = max(cKDTree(a).query(b)[0].max(), cKDTree(b).query(a)[0].max())
+            print(f"N = {n}: vertex sets at most {apart:.1e} apart")
+        if args.dense == n:
+            sync(device)
+            start = time.perf_counter()
+            dense = mesh_dense(model, n, device=device)
+            seconds = time.perf_counter() - start
+            for method, m in meshes.items():
+                print(f"N = {n}: dense grid {seconds:.2f} s, {len(dense.vertices)} vertices; {method} blocks "
+                      f"against it: Chamfer-L1 {chamfer(np.asarray(dense.vertices), np.asarray(m.vertices)):.1e} "
+                      f"of the diagonal", flush=True)
 
 
 if __name__ == "__main__":
