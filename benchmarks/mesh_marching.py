@@ -53,6 +53,23 @@ def chamfer(a: np.ndarray, b: np.ndarray) -> float:
     return (cKDTree(a).query(b, workers=-1)[0].mean() + cKDTree(b).query(a, workers=-1)[0].mean()) / 2 / 12 ** 0.5
 
 
+def gradient_band(model: torch.nn.Module, device: torch.device, points: int = 1 << 21, band: float = 0.05) -> None:
+    """How steep Φ is near its surface (|Φ| < band, from uniform samples): mesh_blocks' `lipschitz` must bound it
+    for no surface to be missed."""
+    x = torch.rand(points, 3, device=device) * 2 - 1
+    with torch.no_grad():
+        near = torch.cat([model(c).reshape(-1) for c in x.split(1 << 18)]).abs() < band
+    norms = []
+    for c in x[near].split(1 << 16):
+        c = c.clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(model(c).sum(), c)
+        norms.append(g.norm(dim=-1).detach())
+    norms = torch.cat(norms).float().cpu().numpy()
+    if len(norms):
+        print(f"|∇Φ| at {len(norms):,} uniform points with |Φ| < {band}: median {np.median(norms):.3f}, "
+              f"99.9% {np.quantile(norms, 0.999):.3f}, max {norms.max():.3f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu")
@@ -60,6 +77,8 @@ def main() -> None:
     parser.add_argument("--run", help="a fit sdf run folder: mesh its SIREN instead of the sphere")
     parser.add_argument("--methods", nargs="+", default=["skimage", "torch"], choices=["skimage", "torch"])
     parser.add_argument("--dense", type=int, help="compare the meshes at this resolution with the dense grid's")
+    parser.add_argument("--lipschitz", type=float, nargs="+", default=[2.0],
+                        help="mesh_blocks' bounds on |∇Φ| to try (blocks kept where a surface could pass)")
     args = parser.parse_args()
     device = torch.device(args.device)
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu ({torch.get_num_threads()} threads)"
@@ -72,23 +91,25 @@ def main() -> None:
     model.eval()
     print(f"{what}, mesh_blocks on {name}, torch {torch.__version__}")
     mesh_blocks(model, 64, device=device, method="torch")  # warm-up
+    gradient_band(model, device)
     for n in args.resolution:
         meshes = {}
-        for method in args.methods:
+        for method, lipschitz in ((m, L) for m in args.methods for L in args.lipschitz):
             timed = Timed(model)
             if device.type == "cuda":
                 torch.cuda.reset_peak_memory_stats(device)
             sync(device)
             start = time.perf_counter()
-            meshes[method] = mesh_blocks(timed, n, device=device, method=method)
+            m = mesh_blocks(timed, n, device=device, method=method, lipschitz=lipschitz)
             seconds = time.perf_counter() - start
-            m = meshes[method]
+            method = method if len(args.lipschitz) == 1 else f"{method}, lipschitz {lipschitz:g}"
+            meshes[method] = m
             peak = f", peak GPU memory {torch.cuda.max_memory_allocated(device) / 2 ** 30:.2f} GiB" \
                 if device.type == "cuda" else ""
             print(f"N = {n}, {method}: {seconds:.2f} s ({timed.seconds:.2f} s evaluating Φ at {timed.points:,} "
                   f"points), {len(m.vertices)} vertices, {len(m.faces)} faces, watertight {m.is_watertight}{peak}",
                   flush=True)
-        if len(meshes) == 2:
+        if set(meshes) == {"skimage", "torch"}:
             a, b = (np.asarray(meshes[k].vertices) for k in ("skimage", "torch"))
             apart = max(cKDTree(a).query(b)[0].max(), cKDTree(b).query(a)[0].max())
             print(f"N = {n}: vertex sets at most {apart:.1e} apart")

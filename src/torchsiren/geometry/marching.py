@@ -130,7 +130,7 @@ def march_blocks(values: torch.Tensor, corners: torch.Tensor, sizes: torch.Tenso
     v1 = values[blocks, u_local[..., 0], u_local[..., 1], u_local[..., 2]].reshape(-1)[first]
     a, c = p0.reshape(-1, 3)[first].to(values.dtype), p1.reshape(-1, 3)[first].to(values.dtype)
     t = ((level - v0) / (v1 - v0)).clamp(0, 1)[:, None]
-    return unique, a + t * (c - a), index.reshape(-1, 3)
+    return unique, a + t * (c - a), index.reshape(-1, 3).int()  # int32: a block group has < 2³¹ vertices
 
 
 def merge(parts: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -138,8 +138,9 @@ def merge(parts: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]) -> tuple
     keys = torch.cat([k for k, _, _ in parts])
     verts = torch.cat([v for _, v, _ in parts])
     offsets = np.cumsum([0] + [len(k) for k, _, _ in parts[:-1]])
-    faces = torch.cat([f + int(o) for (_, _, f), o in zip(parts, offsets)])
+    faces = torch.cat([f + int(o) for (_, _, f), o in zip(parts, offsets)])  # int32 while V < 2³¹
     unique, index = torch.unique(keys, return_inverse=True)
-    first = torch.zeros(len(unique), dtype=torch.long, device=keys.device).scatter_(
-        0, index, torch.arange(len(index), device=keys.device))
-    return verts[first], index[faces]
+    del keys
+    first = torch.zeros(len(unique), dtype=torch.long, device=index.device).scatter_(
+        0, index, torch.arange(len(index), device=index.device))
+    return verts[first], index.int()[faces]

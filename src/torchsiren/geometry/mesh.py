@@ -155,7 +155,7 @@ def _march_on_device(fn: Values, corner: np.ndarray, size: np.ndarray, offsets: 
             c = corner_t[start:start + per_call]
             index = torch.minimum(c[:, None, :] + offsets_t[None], torch.tensor(cells, device=device))
             points = (-1 + h * index.reshape(-1, 3)).float()
-            values = torch.cat([fn(p).reshape(-1).to(device) for p in points.split(chunk * (4 if gpu else 1))])
+            values = torch.cat([fn(p).reshape(-1).to(device) for p in points.split(chunk * (2 if gpu else 1))])
             values = values.reshape(len(c), *(block + 1,) * 3)
             part = march_blocks(values.float(), c, size_t[start:start + per_call], resolution, level)
             if len(part[0]):
@@ -163,7 +163,7 @@ def _march_on_device(fn: Values, corner: np.ndarray, size: np.ndarray, offsets: 
     if not parts:
         return _mesh(np.zeros((0, 3), np.float32), np.zeros((0, 3), np.int64))
     verts, faces = merge(parts)
-    return _mesh((-1 + h * verts).float().cpu().numpy(), faces.cpu().numpy())
+    return _mesh((-1 + h * verts).float().cpu().numpy(), faces.long().cpu().numpy())
 
 
 def mesh_from_function(fn, resolution: int, level: float = 0.0, device: torch.device | str = "cpu",
