@@ -19,6 +19,7 @@ import torch
 from scipy.spatial import cKDTree
 
 from torchsiren.geometry.mesh import mesh_blocks, mesh_dense
+from torchsiren.kernels.dispatch import float32_matmuls
 
 
 class Ball(torch.nn.Module):
@@ -77,6 +78,8 @@ def main() -> None:
     parser.add_argument("--run", help="a fit sdf run folder: mesh its SIREN instead of the sphere")
     parser.add_argument("--methods", nargs="+", default=["skimage", "torch"], choices=["skimage", "torch"])
     parser.add_argument("--dense", type=int, help="compare the meshes at this resolution with the dense grid's")
+    parser.add_argument("--precision", nargs="+", default=["fp32"], choices=["fp32", "tf32"],
+                        help="Φ's float32 matmuls on a GPU: exact, or on TF32 tensor cores")
     parser.add_argument("--lipschitz", type=float, nargs="+", default=[2.0],
                         help="mesh_blocks' bounds on |∇Φ| to try (blocks kept where a surface could pass)")
     args = parser.parse_args()
@@ -94,15 +97,18 @@ def main() -> None:
     gradient_band(model, device)
     for n in args.resolution:
         meshes = {}
-        for method, lipschitz in ((m, L) for m in args.methods for L in args.lipschitz):
+        for method, lipschitz, precision in ((m, L, p) for m in args.methods for L in args.lipschitz
+                                             for p in args.precision):
             timed = Timed(model)
             if device.type == "cuda":
                 torch.cuda.reset_peak_memory_stats(device)
             sync(device)
             start = time.perf_counter()
-            m = mesh_blocks(timed, n, device=device, method=method, lipschitz=lipschitz)
+            with float32_matmuls(precision):
+                m = mesh_blocks(timed, n, device=device, method=method, lipschitz=lipschitz)
             seconds = time.perf_counter() - start
             method = method if len(args.lipschitz) == 1 else f"{method}, lipschitz {lipschitz:g}"
+            method = method if len(args.precision) == 1 else f"{method}, {precision}"
             meshes[method] = m
             peak = f", peak GPU memory {torch.cuda.max_memory_allocated(device) / 2 ** 30:.2f} GiB" \
                 if device.type == "cuda" else ""
@@ -116,7 +122,8 @@ def main() -> None:
         if args.dense == n:
             sync(device)
             start = time.perf_counter()
-            dense = mesh_dense(model, n, device=device)
+            with float32_matmuls("fp32"):
+                dense = mesh_dense(model, n, device=device)
             seconds = time.perf_counter() - start
             for method, m in meshes.items():
                 print(f"N = {n}: dense grid {seconds:.2f} s, {len(dense.vertices)} vertices; {method} blocks "
