@@ -84,6 +84,7 @@ def test_shape_commands_refuse_bad_input_in_one_line(tmp_path, sphere_run, capsy
         (["fit", "sdf", "sphere", "--weights", "1,2", "--steps", 2], "four numbers"),
         (["mesh", folder / "run", "--resolution", 8], "resolution must be in"),
         (["mesh", folder / "run", "--resolution", 32, "--out", tmp_path / "m.xyz"], "must end in"),
+        (["mesh", folder / "run", "--resolution", 32, "--lipschitz", 0], "lipschitz.*positive"),
         (["evaluate-mesh", tmp_path / "missing.ply", folder / "truth.ply"], "no such file"),
     ]
     for args, message in cases:

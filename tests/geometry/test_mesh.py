@@ -32,6 +32,16 @@ def test_blocks_near_the_surface_give_the_dense_mesh():
     assert cKDTree(blocks.vertices).query(dense.vertices)[0].max() < 1e-4 * diagonal
 
 
+def test_blocks_are_kept_by_the_bound_on_the_gradient():
+    """A Φ three times as steep as a signed distance loses blocks the surface crosses under the default bound
+    (faces missing), and gives the dense mesh again when `lipschitz` bounds its gradient."""
+    fn = _as_torch(lambda p: 3 * shape_sdf("knot")(p))
+    dense = mesh_dense(fn, 97)
+    assert len(mesh_blocks(fn, 97, blocks=(16, 8)).faces) < len(dense.faces)
+    bounded = mesh_blocks(fn, 97, blocks=(16, 8), lipschitz=3.0)
+    assert len(bounded.faces) == len(dense.faces) and len(bounded.vertices) == len(dense.vertices)
+
+
 def test_a_model_is_meshed_and_nothing_to_mesh_is_said():
     class Ball(torch.nn.Module):
         def forward(self, x):

@@ -15,7 +15,7 @@ from .common import add_model_options, add_train_options, is_gpu, model_spec_fro
     resolve_first_omega, train_config_from_args
 from ..problems.poisson import SOURCES
 from .fit import AUDIO_OMEGA, AUDIO_STEPS_CPU, AUDIO_STEPS_GPU, CPU_SIZE, VIDEO_STEPS_CPU, VIDEO_STEPS_GPU, \
-    add_audio_options, add_video_options, audio_problem, image_problem, video_problem
+    add_audio_options, add_video_options, audio_defaults, audio_help, audio_problem, image_problem, video_problem
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +51,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     _add_compare_options(a, "siren,relu-pe")
     add_model_options(a)
     add_train_options(a, f"training steps per model (default {AUDIO_STEPS_CPU} CPU / {AUDIO_STEPS_GPU} GPU)")
-    a.set_defaults(handler=run_audio, first_omega=AUDIO_OMEGA, lr=1e-3, schedule="cosine")
+    a.set_defaults(handler=run_audio, first_omega=AUDIO_OMEGA, schedule="cosine")
+    audio_help(a)
     v = kinds.add_parser("video", help="SIREN vs ReLU + P.E. on a video, same parameter count (default: the "
                                        "bundled clip)")
     add_video_options(v, "runs/compare-video-TIME")
@@ -99,6 +100,7 @@ def run_poisson(args: argparse.Namespace) -> int:
 def run_audio(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     problem, settings, _ = audio_problem(args, device)
+    audio_defaults(args, device)
     config = train_config_from_args(args, AUDIO_STEPS_GPU if is_gpu(device) else AUDIO_STEPS_CPU)
     return compare(args, problem, settings, config, device, "compare-audio", dims=(1, problem.samples.shape[1]),
                    samples=problem.length)

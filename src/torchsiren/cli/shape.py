@@ -10,6 +10,7 @@ import numpy as np
 
 from ..device import DEVICES, resolve_device
 from ..errors import TorchSirenError
+from ..geometry.mesh import LIPSCHITZ
 from .common import add_model_options, add_resume_option, add_train_options, execute, is_gpu, model_spec_from_args, \
     output_file, positive_int, relayed_warnings, train_config_from_args
 
@@ -60,10 +61,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--keep-unsupported", action="store_true",
                    help="keep mesh pieces that no input point supports (default: dropped, as stray surfaces)")
     m.add_argument("--device", default="auto", choices=DEVICES)
-    m.add_argument("--marching", default="auto", choices=("auto", "torch", "skimage"),
+    m.add_argument("--marching", default="torch", choices=("torch", "skimage"),
                    help="marching cubes above 128³: torch (all blocks at once as tensor operations where Φ is "
-                        "evaluated), skimage (scikit-image, block by block on the CPU), auto (torch on a CPU, "
-                        "skimage on a GPU)")
+                        "evaluated; default), skimage (scikit-image, block by block on the CPU)")
+    m.add_argument("--precision", default="auto", choices=("auto", "fp32", "tf32"),
+                   help="Φ's matmuls on a GPU: tf32 (auto's choice: its meshes are measured equal to exact "
+                        "float32's) or fp32 (exact); a CPU is always exact")
+    m.add_argument("--lipschitz", type=float, default=LIPSCHITZ,
+                   help="the bound on |∇Φ| that decides which blocks could hold the surface (default %(default)s; "
+                        "1 for an exact signed distance); raise it if a mesh misses thin pieces")
     m.set_defaults(handler=run_mesh)
     e = sub.add_parser("evaluate-mesh", help="Chamfer distance, normal consistency, F-score and IoU of two meshes")
     e.add_argument("pred", help="the mesh to judge")
@@ -146,11 +152,14 @@ def run_mesh(args: argparse.Namespace) -> int:
     import torch
     from ..data.pointcloud import Normalisation
     from ..geometry.mesh import drop_unsupported, mesh_from_function
+    from ..kernels.dispatch import float32_matmuls
     from ..runner import load_run
     from ..training import RunDir
     positive_int("--resolution", args.resolution)
     if not 16 <= args.resolution <= 4096:
         raise TorchSirenError(f"--resolution must be in [16, 4096], got {args.resolution}")
+    if not args.lipschitz > 0:
+        raise TorchSirenError(f"--lipschitz bounds |∇Φ| and must be positive, got {args.lipschitz}")
     run_dir = RunDir.open(args.run)
     cfg = run_dir.read_config()
     if cfg.get("task") != "fit-sdf":
@@ -162,9 +171,12 @@ def run_mesh(args: argparse.Namespace) -> int:
     gpu = device.type == "cuda"
     if gpu:
         torch.cuda.reset_peak_memory_stats(device)
+    precision = "tf32" if args.precision == "auto" else args.precision
     start = time.perf_counter()
     try:
-        mesh = mesh_from_function(model, args.resolution, device=device, method=args.marching)
+        with float32_matmuls(precision):
+            mesh = mesh_from_function(model, args.resolution, device=device, method=args.marching,
+                                      lipschitz=args.lipschitz)
     except ValueError as exc:
         raise TorchSirenError(str(exc)) from None
     seconds = time.perf_counter() - start
@@ -178,8 +190,9 @@ def run_mesh(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise TorchSirenError(f"cannot write {out}: {exc.strerror or exc}") from None
     peak = f", peak GPU memory {torch.cuda.max_memory_allocated(device) / 2 ** 30:.2f} GiB" if gpu else ""
+    matmuls = f", {precision} matmuls" if gpu else ""
     print(f"wrote {out} ({len(mesh.vertices)} vertices, {len(mesh.faces)} faces; {args.resolution}³ grid in "
-          f"{seconds:.2f} s{peak})")
+          f"{seconds:.2f} s{matmuls}{peak})")
     return 0
 
 

@@ -3,11 +3,12 @@ blocks near the surface only.
 
 Dense: the whole grid in chunks (memory: 4 bytes a grid point; 512³ is 0.5 GB). Blocks: a coarse pass evaluates
 the centre of every block of 32³ cells and keeps the blocks whose |Φ(centre)| is below `lipschitz` times the
-block's half diagonal (a surface could pass through them if Φ changes no faster than that); the kept ones are
-split into blocks of 8³ cells and tested the same way; only the blocks left are evaluated at full resolution
-and marched, so memory and time grow with the surface, not the volume: all at once as tensor operations where Φ
-is evaluated (geometry/marching.py), or by scikit-image block by block. Neighbouring blocks share
-their boundary samples, so the pieces join into one mesh (one vertex per crossed grid edge)."""
+block's half diagonal, plus one cell (a surface could pass through them if |∇Φ| stays below `lipschitz`: 1 for
+an exact signed distance); the kept ones are split into blocks of 8³ cells and tested the same way; only the
+blocks left are evaluated at full resolution and marched, so memory and time grow with the surface, not the
+volume: all at once as tensor operations where Φ is evaluated (geometry/marching.py), or by scikit-image block
+by block. Neighbouring blocks share their boundary samples, so the pieces join into one mesh (one vertex per
+crossed grid edge)."""
 from __future__ import annotations
 
 import math
@@ -20,6 +21,9 @@ from ..data.grid import grid_chunks
 
 Values = Callable[[torch.Tensor], torch.Tensor]  # (M, 3) points -> (M,) or (M, 1) signed distances
 BLOCKS = (32, 8)  # cells per block side: the coarse pass, then the blocks that are marched
+LIPSCHITZ = 1.25  # the bound on |∇Φ| blocks are kept by: fitted SDFs measure 1.0 (median) near their surface,
+# and their meshes at 1.25 equal the dense grid's (docs/results.md, Meshing)
+METHODS = ("torch", "skimage")
 
 
 def _as_torch(fn) -> Values:
@@ -85,17 +89,17 @@ def _near(fn: Values, corner: np.ndarray, size: np.ndarray, h: float, level: flo
 
 
 def mesh_blocks(fn: Values, resolution: int, level: float = 0.0, blocks: tuple[int, ...] = BLOCKS,
-                lipschitz: float = 2.0, chunk: int = 1 << 18, device: torch.device | str = "cpu",
-                method: str = "auto"):
+                lipschitz: float = LIPSCHITZ, chunk: int = 1 << 18, device: torch.device | str = "cpu",
+                method: str = "torch"):
     """Marching cubes of Φ on the resolution³ grid, evaluated only in blocks near the surface (module doc):
-    blocks of blocks[0] cells, the kept ones split into blocks[1], and so on; the last are marched, by
-    scikit-image one block at a time (`method="skimage"`) or all at once as tensor operations where Φ was
-    evaluated (`"torch"`, geometry/marching.py: the same vertices, a closed surface). `"auto"`: torch on a CPU,
-    where it is the faster (docs/results.md); scikit-image on a GPU, where the published figures used it."""
-    if method not in ("auto", "torch", "skimage"):
-        raise ValueError(f"method is auto, torch or skimage, got {method!r}")
-    if method == "auto":
-        method = "skimage" if torch.device(device).type == "cuda" else "torch"
+    blocks of blocks[0] cells, the kept ones split into blocks[1], and so on; the last are marched all at once
+    as tensor operations where Φ was evaluated (`method="torch"`, geometry/marching.py), or by scikit-image one
+    block at a time (`"skimage"`): the same vertices, a closed surface; torch is the faster on a CPU and on a GPU
+    (docs/results.md)."""
+    if method not in METHODS:
+        raise ValueError(f"method is torch or skimage, got {method!r}")
+    if not lipschitz > 0:
+        raise ValueError(f"lipschitz bounds |∇Φ| and must be positive, got {lipschitz}")
     h = 2.0 / (resolution - 1)
     cells = resolution - 1
     starts = np.arange(0, cells, blocks[0])
@@ -155,7 +159,7 @@ def _march_on_device(fn: Values, corner: np.ndarray, size: np.ndarray, offsets: 
             c = corner_t[start:start + per_call]
             index = torch.minimum(c[:, None, :] + offsets_t[None], torch.tensor(cells, device=device))
             points = (-1 + h * index.reshape(-1, 3)).float()
-            values = torch.cat([fn(p).reshape(-1).to(device) for p in points.split(chunk * (2 if gpu else 1))])
+            values = torch.cat([fn(p).reshape(-1).to(device) for p in points.split(chunk)])
             values = values.reshape(len(c), *(block + 1,) * 3)
             part = march_blocks(values.float(), c, size_t[start:start + per_call], resolution, level)
             if len(part[0]):
@@ -167,7 +171,7 @@ def _march_on_device(fn: Values, corner: np.ndarray, size: np.ndarray, offsets: 
 
 
 def mesh_from_function(fn, resolution: int, level: float = 0.0, device: torch.device | str = "cpu",
-                       dense_up_to: int = 128, method: str = "auto", **kwargs):
+                       dense_up_to: int = 128, method: str = "torch", **kwargs):
     """A mesh of a signed distance (an nn.Module of (M, 3) points, or a NumPy function): dense grids up to
     `dense_up_to` (scikit-image), blocks near the surface above (mesh_blocks and its `method`)."""
     if resolution < 16:
