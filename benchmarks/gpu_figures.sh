@@ -10,7 +10,7 @@
 #   signals    bench audio and video-fit; compare audio (counting) and video               ~8 min
 #   race       the 512² × 300 video: reference 3000 steps, then torchsiren at T/10, T/3   two runs of < 10 min
 #   shapes     fit sdf on each bundled shape; compare sdf; the room against reference code for the same
-#              wall time; mesh timings at 512/1024/2048, both marching-cubes methods      ~15 min
+#              wall time; mesh timings at 512/1024/2048; the blocks' bound and TF32 against the dense grid  ~15 min
 #   many       bench fit-many (1024 patches batched vs one by one); fit-many on the patches; the same runs
 #              under torchrun with one process                                             ~5 min
 #   hypernet   hypernet train at the paper's sizes (20,000 steps) and its evaluation          ~5 min
@@ -58,10 +58,13 @@ for part in "${parts[@]}"; do case "$part" in
     done
     $ts compare sdf part --device cuda --out "$OUT/compare_sdf_part"
     python benchmarks/sdf_race.py --shape room --device cuda --steps 5000 --out "$OUT/sdf_race_room.json"
-    for n in 512 1024 2048; do
-      for m in skimage torch; do $ts mesh "$OUT/fit_sdf_room" --resolution "$n" --device cuda --marching "$m"; done
-    done
-    python benchmarks/mesh_marching.py --device cuda --resolution 512 1024 2048 | tee "$OUT/mesh_marching_gpu.txt" ;;
+    for n in 512 1024 2048; do $ts mesh "$OUT/fit_sdf_room" --resolution "$n" --device cuda; done \
+        | tee "$OUT/mesh_room_cli_gpu.txt"
+    python benchmarks/mesh_marching.py --device cuda --resolution 512 1024 2048 | tee "$OUT/mesh_marching_sphere_gpu.txt"
+    for shape in room part knot; do
+      python benchmarks/mesh_marching.py --device cuda --run "$OUT/fit_sdf_$shape" --methods torch --resolution 512 \
+          --dense 512 --lipschitz 2 1.5 1.25 --precision fp32 tf32
+    done | tee "$OUT/mesh_bounds_gpu.txt" ;;
   many)
     $ts bench --workload fit-many --steps 300 --device cuda --precision fp32 --out "$OUT/bench_fit_many.json"
     $ts fit-many --device cuda --quiet --out "$OUT/fit_many_patches"
