@@ -133,12 +133,21 @@ def march_blocks(values: torch.Tensor, corners: torch.Tensor, sizes: torch.Tenso
     return unique, a + t * (c - a), index.reshape(-1, 3).int()  # int32: a block group has < 2³¹ vertices
 
 
+def _cat_and_free(tensors: list[torch.Tensor]) -> torch.Tensor:
+    out = torch.cat(tensors)
+    tensors.clear()
+    return out
+
+
 def merge(parts: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]) -> tuple[torch.Tensor, torch.Tensor]:
-    """One mesh from march_blocks' results for several groups of blocks: a vertex per grid edge."""
-    keys = torch.cat([k for k, _, _ in parts])
-    verts = torch.cat([v for _, v, _ in parts])
+    """One mesh from march_blocks' results for several groups of blocks: a vertex per grid edge. Empties `parts`
+    as it goes, so that the pieces and the whole are not held at once."""
     offsets = np.cumsum([0] + [len(k) for k, _, _ in parts[:-1]])
-    faces = torch.cat([f + int(o) for (_, _, f), o in zip(parts, offsets)])  # int32 while V < 2³¹
+    pieces = [list(kind) for kind in zip(*parts)]  # keys, vertices, faces
+    parts.clear()
+    for f, o in zip(pieces[2], offsets):
+        f.add_(int(o))  # int32 while V < 2³¹
+    keys, verts, faces = (_cat_and_free(kind) for kind in pieces)
     unique, index = torch.unique(keys, return_inverse=True)
     del keys
     first = torch.zeros(len(unique), dtype=torch.long, device=index.device).scatter_(
