@@ -6,7 +6,7 @@ import torch
 from scipy.spatial import cKDTree
 
 from torchsiren.data.shapes import shape_sdf
-from torchsiren.geometry.mesh import _as_torch, mesh_blocks, mesh_dense, mesh_from_function
+from torchsiren.geometry.mesh import _as_torch, drop_unsupported, mesh_blocks, mesh_dense, mesh_from_function
 
 
 @pytest.mark.parametrize("name", ["sphere", "torus"])
@@ -80,3 +80,17 @@ def test_the_triangle_table_closes_every_pattern_of_random_values():
     border = ((verts.numpy() <= 0) | (verts.numpy() >= n)).any(1)
     inner = ~(border[edges[:, 0]] & border[edges[:, 1]])
     assert len(f) > 1000 and (count[inner] == 2).all()
+
+
+def test_pieces_no_point_supports_are_dropped():
+    """Two spheres, points on the larger only: the small one goes, the large one stays whole."""
+    def ball(centre, radius):
+        return lambda p: np.linalg.norm(p - np.asarray(centre), axis=-1) - radius
+    big, small = ball([-0.3, 0, 0], 0.4), ball([0.6, 0.6, 0.6], 0.15)
+    both = mesh_dense(_as_torch(lambda p: np.minimum(big(p), small(p))), 65)
+    alone = mesh_dense(_as_torch(big), 65)
+    points = np.random.default_rng(0).normal(size=(5000, 3))
+    points = 0.4 * points / np.linalg.norm(points, axis=1, keepdims=True) + [-0.3, 0, 0]
+    kept, dropped = drop_unsupported(both, points, 0.02)
+    assert dropped == 1 and len(kept.faces) == len(alone.faces) and len(kept.vertices) == len(alone.vertices)
+    assert drop_unsupported(alone, points, 0.02) == (alone, 0)

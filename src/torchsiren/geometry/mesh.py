@@ -182,24 +182,36 @@ def mesh_from_function(fn, resolution: int, level: float = 0.0, device: torch.de
     return mesh_blocks(values, resolution, level, device=device, method=method, **kwargs)
 
 
-def drop_unsupported(mesh, points: np.ndarray, distance: float):
+def drop_unsupported(mesh, points: np.ndarray, distance: float, sample: int = 2000):
     """The mesh without its connected pieces that no input point supports (the median distance from a piece's
-    faces to the nearest of `points` above `distance`): stray surfaces a fit leaves far from its data.
-    Returns (mesh, pieces dropped)."""
+    faces to the nearest of `points` above `distance`, over up to `sample` of its faces drawn at random): stray
+    surfaces a fit leaves far from its data. Returns (mesh, pieces dropped)."""
     import trimesh
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
     from scipy.spatial import cKDTree
-    labels = trimesh.graph.connected_component_labels(mesh.face_adjacency, node_count=len(mesh.faces))
-    count = int(labels.max()) + 1 if len(labels) else 0
+    faces = np.asarray(mesh.faces)
+    if len(faces) == 0:
+        return mesh, 0
+    edges = np.concatenate([faces[:, :2], faces[:, 1:]])  # pieces: vertices joined by the faces' edges
+    graph = coo_matrix((np.ones(len(edges), np.int8), (edges[:, 0], edges[:, 1])), shape=(len(mesh.vertices),) * 2)
+    _, by_vertex = connected_components(graph, directed=False)
+    _, labels = np.unique(by_vertex[faces[:, 0]], return_inverse=True)  # a piece per face, numbered 0..count-1
+    count = int(labels.max()) + 1
     if count <= 1:
         return mesh, 0
-    near = cKDTree(points).query(mesh.vertices, workers=-1)[0][mesh.faces].mean(1)  # per face
-    order = np.lexsort((near, labels))
-    starts = np.searchsorted(labels[order], np.arange(count))
     sizes = np.bincount(labels, minlength=count)
-    median = near[order][starts + sizes // 2]
+    order = np.random.default_rng(0).permutation(len(faces))
+    order = order[np.argsort(labels[order], kind="stable")]  # each piece's faces together, in random order
+    picked = order[np.arange(len(faces)) - np.repeat(np.cumsum(sizes) - sizes, sizes) < sample]
+    vertices = np.asarray(mesh.vertices)[faces[picked]].reshape(-1, 3)
+    near = cKDTree(points).query(vertices, workers=-1)[0].reshape(-1, 3).mean(1)  # per picked face
+    piece, taken = labels[picked], np.minimum(sizes, sample)
+    ranked = near[np.lexsort((near, piece))]
+    median = ranked[np.cumsum(taken) - taken + taken // 2]
     keep = median[labels] <= distance
     if not keep.any():
         return mesh, 0
-    kept = trimesh.Trimesh(mesh.vertices, mesh.faces[keep], process=False)
+    kept = trimesh.Trimesh(mesh.vertices, faces[keep], process=False)
     kept.remove_unreferenced_vertices()
     return kept, int((median > distance).sum())
