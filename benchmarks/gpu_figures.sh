@@ -12,7 +12,7 @@
 #   shapes     fit sdf on each bundled shape; compare sdf; the room against reference code for the same
 #              wall time; mesh timings at 512/1024/2048; the blocks' bound and TF32 against the dense grid  ~15 min
 #   many       bench fit-many (1024 patches batched vs one by one); fit-many on the patches; the same runs
-#              under torchrun with one process                                             ~5 min
+#              under torchrun with one process; plain against fused batched sine layers   ~6 min
 #   hypernet   hypernet train at the paper's sizes (20,000 steps) and its evaluation          ~5 min
 #   cli        the README's commands as subprocesses, first and second run (cli_timings.py)  ~3 min
 set -euo pipefail
@@ -69,7 +69,8 @@ for part in "${parts[@]}"; do case "$part" in
     $ts bench --workload fit-many --steps 300 --device cuda --precision fp32 --out "$OUT/bench_fit_many.json"
     $ts fit-many --device cuda --quiet --out "$OUT/fit_many_patches"
     $ts fit-many --device cuda --quiet --stop-at-target --log-every 5 --out "$OUT/fit_many_patches_to30db"
-    python benchmarks/torchrun_one_process.py --device cuda --out "$OUT/torchrun_one_process.json" ;;
+    python benchmarks/torchrun_one_process.py --device cuda --out "$OUT/torchrun_one_process.json"
+    python benchmarks/batched_fused.py --device cuda --out "$OUT/batched_fused.json" ;;
   hypernet)
     $ts hypernet train --device cuda --quiet --out "$OUT/hypernet_patches" ;;
   cli)

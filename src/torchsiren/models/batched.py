@@ -8,6 +8,7 @@ from torch import nn
 from torch.utils.checkpoint import checkpoint
 
 from ..errors import check_positive
+from ..kernels.dispatch import check_implementation, use_fused
 from .siren import Siren
 
 CPU_CHUNK = 64  # members per chunk on a CPU (see BatchedSiren.forward)
@@ -18,12 +19,14 @@ class BatchedSiren(nn.Module):
     one batched matmul (torch.baddbmm) evaluates all members. Each member is initialized as a Siren is.
 
     forward(coords): (count, N, in) — each member its own points — or (N, in) shared -> (count, N, out);
-    forward(coords, members) evaluates only the given members.
+    forward(coords, members) evaluates only the given members. `implementation`: as batched_siren's.
     member(i) is SIREN i as a plain Siren (same outputs), for rendering or exporting one signal."""
 
     def __init__(self, count: int, in_features: int, out_features: int, hidden_features: int = 256,
-                 hidden_layers: int = 3, first_omega_0: float = 30.0, hidden_omega_0: float = 30.0) -> None:
+                 hidden_layers: int = 3, first_omega_0: float = 30.0, hidden_omega_0: float = 30.0,
+                 implementation: str = "torch") -> None:
         super().__init__()
+        self.implementation = check_implementation(implementation)
         for name, value in (("count", count), ("in_features", in_features), ("out_features", out_features),
                             ("hidden_features", hidden_features)):
             check_positive(name, value, integer=True)
@@ -53,12 +56,12 @@ class BatchedSiren(nn.Module):
                                 index[i:i + CPU_CHUNK], use_reentrant=False) for i in range(0, count, CPU_CHUNK)]
             return torch.cat(parts)
         if members is None:
-            return batched_siren(coords, list(self.weights), list(self.biases), self.omegas)
+            return batched_siren(coords, list(self.weights), list(self.biases), self.omegas, self.implementation)
         return self._members(coords, members)
 
     def _members(self, coords: torch.Tensor, members: torch.Tensor) -> torch.Tensor:
         return batched_siren(coords, [w[members] for w in self.weights], [b[members] for b in self.biases],
-                             self.omegas)
+                             self.omegas, self.implementation)
 
     @torch.no_grad()
     def member(self, i: int) -> Siren:
@@ -76,7 +79,8 @@ class BatchedSiren(nn.Module):
         """A BatchedSiren of the given members (indices), copies of their weights."""
         index = torch.as_tensor(members, dtype=torch.long, device=self.weights[0].device)
         out = BatchedSiren(len(index), self.in_features, self.out_features, self.hidden_features,
-                           self.hidden_layers, self.first_omega_0, self.hidden_omega_0).to(self.weights[0].device)
+                           self.hidden_layers, self.first_omega_0, self.hidden_omega_0,
+                           self.implementation).to(self.weights[0].device)
         for mine, theirs in zip(out.parameters(), self.parameters()):
             mine.copy_(theirs[index])
         return out
@@ -87,12 +91,19 @@ class BatchedSiren(nn.Module):
 
 
 def batched_siren(coords: torch.Tensor, weights: list[torch.Tensor], biases: list[torch.Tensor],
-                  omegas: list[float | None]) -> torch.Tensor:
+                  omegas: list[float | None], implementation: str = "torch") -> torch.Tensor:
     """B SIRENs given as tensors: weights[l] (B, out, in), biases[l] (B, out), omegas[l] the layer's ω₀ (None:
-    linear). coords (B, N, in), or (N, in) shared -> (B, N, out). What BatchedSiren and hypernetworks evaluate."""
+    linear). coords (B, N, in), or (N, in) shared -> (B, N, out). What BatchedSiren and hypernetworks evaluate.
+    `implementation`: "torch" (batched matmuls and torch.sin), "fused" (each sine layer a batched matmul and one
+    Triton pass, kernels/batched.py), or "auto" (fused on a CUDA GPU with Triton)."""
     count = weights[0].shape[0]
     x = coords.expand(count, *coords.shape) if coords.dim() == 2 else coords
+    fused = use_fused(check_implementation(implementation), x, weights[0])
     for weight, bias, omega in zip(weights, biases, omegas):
+        if omega is not None and fused:
+            from ..kernels.batched import batched_sine_layer
+            x = batched_sine_layer(x, weight, bias, omega)
+            continue
         x = torch.baddbmm(bias.unsqueeze(1), x, weight.transpose(1, 2))
         if omega is not None:
             x = torch.sin(omega * x)
