@@ -82,3 +82,20 @@ def test_audio_first_layer_keeps_float32_accuracy(omega):
     want_grads = torch.autograd.grad(want, (x, w, b), g.double())
     for a, p, e in zip(got_grads, plain_grads, want_grads):
         assert (a.double() - e).abs().max() <= 1.5 * (p.double() - e).abs().max() + 1e-6 * e.abs().max()
+
+
+def test_form_choices_persist_for_a_new_process(tmp_path, monkeypatch):
+    """A layer form timed once is read back by a fresh table on the same cache folder (what a new process does),
+    per GPU model; a folder that cannot be written keeps the choice in memory only."""
+    from torchsiren.kernels.tiles import Choices
+    key = (10, 256, 256, "tf32", True)
+    monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path))
+    Choices("forms").set("GPU A", key, "split")
+    assert Choices("forms").get("GPU A", key) == "split"
+    assert Choices("forms").get("GPU B", key) is None
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("TRITON_CACHE_DIR", str(blocked))
+    table = Choices("forms")
+    table.set("GPU A", key, "fused")
+    assert table.get("GPU A", key) == "fused"

@@ -14,7 +14,7 @@ import contextlib
 import torch
 
 from .dispatch import float32_matmuls, interpreting, matmul_precision
-from .tiles import autotune
+from .tiles import Choices, autotune, gpu_name
 
 try:
     import triton
@@ -118,9 +118,10 @@ if triton is not None:
 
 
 # Which of the two forms runs, per problem shape: "fused" (one kernel) or "split" (a cuBLAS matmul, then one
-# Triton pass for sine and cosine). Both are timed the first time a shape is seen and the faster is kept, because
-# the winner depends on the GPU, the width and the operand precision.
-_CHOICE: dict[tuple, str] = {}
+# Triton pass for sine and cosine). Both are timed the first time a shape is seen on a GPU model and the faster is
+# kept (in Triton's cache folder, for later processes too), because the winner depends on the GPU, the width and
+# the operand precision.
+_CHOICE = Choices("sine-linear-form")
 
 
 def fast_sincos(out: torch.Tensor) -> bool:
@@ -158,15 +159,17 @@ def _launch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, om
     if form is None and (interpreting() or precision == "bf16"):
         form = "fused"  # bf16 operands exist in the fused kernel only
     if form is None:
-        key = (x.shape[0].bit_length(), weight.shape[0], x.shape[1], precision, store_d, x.device.index)
-        form = _CHOICE.get(key)
+        gpu = gpu_name(x.device.index)
+        key = (x.shape[0].bit_length(), weight.shape[0], x.shape[1], precision, store_d)
+        form = _CHOICE.get(gpu, key)
         if form is None:
             if torch.cuda.is_current_stream_capturing():
                 form = "fused"  # cannot time inside a CUDA graph capture
             else:
                 times = {f: triton.testing.do_bench(lambda f=f: _forms[f](x, weight, bias, omega, store_d),
                                                     warmup=5, rep=20) for f in _forms}
-                form = _CHOICE[key] = min(times, key=times.get)
+                form = min(times, key=times.get)
+                _CHOICE.set(gpu, key, form)
     return _forms[form](x, weight, bias, omega, store_d)
 
 

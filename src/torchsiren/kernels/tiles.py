@@ -1,10 +1,14 @@
 """What the row × column Triton passes share (stack.py's chain, gradient.py's down pass): a program's tile of an
-(M, N) row-major tensor, the tile configs their autotuners try, and the launch (a fixed small tile under
-Triton's CPU interpreter, which cannot autotune)."""
+(M, N) row-major tensor, the tile configs their autotuners try, the launch (a fixed small tile under
+Triton's CPU interpreter, which cannot autotune), and per-shape choices kept between processes."""
 from __future__ import annotations
 
+import functools
 import inspect
+import json
 import os
+import tempfile
+from pathlib import Path
 
 try:
     import triton
@@ -41,6 +45,52 @@ def autotune(configs: list, key: list[str], **kwargs):
     if "cache_results" in inspect.signature(triton.autotune).parameters:
         kwargs["cache_results"] = True
     return triton.autotune(configs, key=key, **kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def gpu_name(index: int | None) -> str:
+    """The CUDA device's model name (cached: asked on every launch that looks up a choice)."""
+    import torch
+    return torch.cuda.get_device_name(index)
+
+
+class Choices:
+    """Per-shape choices of a layer's faster form ("fused" or "split"), timed once and kept in a JSON file in
+    Triton's cache folder (one file per GPU model and Triton version), so that a new process does not time them
+    again. A folder that cannot be written only costs the timing in the next process."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._by_device: dict[str, dict[str, str]] = {}
+
+    def _file(self, device_name: str) -> Path:
+        folder = os.environ.get("TRITON_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".triton", "cache")
+        tag = "".join(c if c.isalnum() else "-" for c in device_name)
+        return Path(folder) / "torchsiren" / f"{self.name}-{tag}-triton{triton.__version__}.json"
+
+    def _table(self, device_name: str) -> dict[str, str]:
+        if device_name not in self._by_device:
+            try:
+                table = json.loads(self._file(device_name).read_text())
+                self._by_device[device_name] = table if isinstance(table, dict) else {}
+            except (OSError, ValueError):
+                self._by_device[device_name] = {}
+        return self._by_device[device_name]
+
+    def get(self, device_name: str, key: tuple) -> str | None:
+        return self._table(device_name).get(repr(key))
+
+    def set(self, device_name: str, key: tuple, value: str) -> None:
+        table = self._table(device_name)
+        table[repr(key)] = value
+        path = self._file(device_name)
+        try:  # whole file or nothing: written beside it, then renamed
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as f:
+                json.dump(table, f, indent=0, sort_keys=True)
+            os.replace(f.name, path)
+        except OSError:
+            pass
 
 
 def launch(kernel, tuned, m: int, n: int, *args, **flags) -> None:

@@ -19,12 +19,13 @@ class BatchedSiren(nn.Module):
     one batched matmul (torch.baddbmm) evaluates all members. Each member is initialized as a Siren is.
 
     forward(coords): (count, N, in) — each member its own points — or (N, in) shared -> (count, N, out);
-    forward(coords, members) evaluates only the given members. `implementation`: as batched_siren's.
+    forward(coords, members) evaluates only the given members. `implementation`: as batched_siren's ("auto":
+    the fused sine layers on a CUDA GPU with Triton, measured faster at the same quality, docs/performance.md).
     member(i) is SIREN i as a plain Siren (same outputs), for rendering or exporting one signal."""
 
     def __init__(self, count: int, in_features: int, out_features: int, hidden_features: int = 256,
                  hidden_layers: int = 3, first_omega_0: float = 30.0, hidden_omega_0: float = 30.0,
-                 implementation: str = "torch") -> None:
+                 implementation: str = "auto") -> None:
         super().__init__()
         self.implementation = check_implementation(implementation)
         for name, value in (("count", count), ("in_features", in_features), ("out_features", out_features),

@@ -85,7 +85,7 @@ def build_model(spec: ModelSpec) -> nn.Module:
     if s.name == "siren" and s.count is not None:
         from .batched import BatchedSiren
         return BatchedSiren(s.count, s.in_features, s.out_features, first_omega_0=s.first_omega_0,
-                            hidden_omega_0=s.hidden_omega_0, **common)
+                            hidden_omega_0=s.hidden_omega_0, implementation=s.implementation, **common)
     if s.name == "siren":
         return Siren(s.in_features, s.out_features, first_omega_0=s.first_omega_0,
                      hidden_omega_0=s.hidden_omega_0, implementation=s.implementation, **common)
