@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..device import resolve_device
 from ..errors import TorchSirenError
+from ..kernels import IMPLEMENTATIONS
 from .common import add_resume_option, add_train_options, execute, execute_data_parallel, is_gpu, positive_int, \
     relayed_warnings, train_config_from_args
 
@@ -31,8 +32,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--hidden-layers", type=int, default=3, help="hidden layers after the first (3)")
     g.add_argument("--first-omega", type=float, default=30.0, help="ω₀ of the first sine layer (30)")
     g.add_argument("--hidden-omega", type=float, default=30.0, help="ω₀ of the other sine layers (30)")
+    g.add_argument("--implementation", default="auto", choices=IMPLEMENTATIONS,
+                   help="sine layers: auto (fused Triton on CUDA when available), torch or fused")
     add_train_options(p, f"training steps (default {MANY_STEPS_CPU} on CPU, {MANY_STEPS_GPU} on GPU)")
-    p.set_defaults(handler=run, lr=1e-3, schedule="cosine", model="siren", implementation="auto")
+    p.set_defaults(handler=run, lr=1e-3, schedule="cosine", model="siren")
 
 
 def many_problem(args: argparse.Namespace, device):
@@ -77,4 +80,5 @@ def _spec(args: argparse.Namespace, problem):
     from ..models import ModelSpec
     return ModelSpec(in_features=2, out_features=problem.images.shape[3], hidden_features=args.hidden_features,
                      hidden_layers=args.hidden_layers, first_omega_0=args.first_omega,
-                     hidden_omega_0=args.hidden_omega, count=len(problem.images)).validate()
+                     hidden_omega_0=args.hidden_omega, count=len(problem.images),
+                     implementation=args.implementation).validate()
