@@ -29,7 +29,8 @@ class TrainResult:
     wall_time_s: float
     history: list[dict] = field(default_factory=list)
     reached_target: bool = False  # stopped early: a logged PSNR reached TrainConfig.target_psnr
-    timings: dict = field(default_factory=dict)  # seconds: first step (kernel compilation), evaluation, checkpoints
+    timings: dict = field(default_factory=dict)  # seconds: preparing, first step (kernel compilation), evaluation,
+    # checkpoints
 
     @property
     def last(self) -> dict:
@@ -110,6 +111,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
     the result equals an uninterrupted run. A NaN/inf loss raises TrainingDiverged (the last good checkpoint is
     kept); Ctrl-C saves a checkpoint and raises TrainingInterrupted.
     """
+    entered = time.perf_counter()
     config.validate()
     device = next(model.parameters()).device
     config = config.resolved(device, problem)
@@ -138,7 +140,10 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
         if writer:
             run.write_history(history)
 
-    spent = {"first_step_s": 0.0, "evaluation_s": 0.0, "checkpoint_s": 0.0}
+    # before the loop: the optimizer (its first construction makes PyTorch import its compiler stack: 1-3 s once
+    # per process), the generator, a resumed checkpoint
+    spent = {"prepare_s": time.perf_counter() - entered, "first_step_s": 0.0, "evaluation_s": 0.0,
+             "checkpoint_s": 0.0}
 
     def checkpoint(at: int, elapsed: float) -> None:
         if run is None or not writer:
