@@ -57,16 +57,17 @@ def main() -> None:
                 print(json.dumps(row), flush=True)
                 rows.append(row)
     Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")
-    lines = ["| command | run | steps | quality | training s | command s | import s | first step s | report s |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| command | run | steps | quality | training s | command s | import s | prepare s | first step s | report s |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['command']} | {r['run']} | error: {' '.join(r['error'])} |||||||")
+            lines.append(f"| {r['command']} | {r['run']} | error: {' '.join(r['error'])} ||||||||")
             continue
         t = r["timings"]
         quality = ", ".join(f"{k} {r[k]}" for k in QUALITY if k in r)
         lines.append(f"| {r['command']} | {r['run']} | {r['steps']} | {quality} | {t.get('training_s', '')} | "
-                     f"{r['wall_s']} | {t.get('import_s', '')} | {t.get('first_step_s', '')} | {t.get('report_s', '')} |")
+                     f"{r['wall_s']} | {t.get('import_s', '')} | {t.get('prepare_s', '')} | {t.get('first_step_s', '')} | "
+                     f"{t.get('report_s', '')} |")
     Path(args.out).with_suffix(".md").write_text("\n".join(lines) + "\n")
 
 
