@@ -61,10 +61,13 @@ class Choices:
 
     def __init__(self, name: str):
         self.name = name
-        self._by_device: dict[str, dict[str, str]] = {}
+        self._by_device: dict[str, dict[str, str]] = {}  # as on disk: repr(key) -> form
+        self._seen: dict[tuple, str] = {}  # (device, key) -> form: the per-launch lookup, no repr
 
     def _file(self, device_name: str) -> Path:
-        folder = os.environ.get("TRITON_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".triton", "cache")
+        knobs = getattr(triton, "knobs", None)  # Triton >= 3.4: its cache folder, TRITON_CACHE_DIR included
+        folder = knobs.cache.dir if knobs is not None else \
+            os.environ.get("TRITON_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".triton", "cache")
         tag = "".join(c if c.isalnum() else "-" for c in device_name)
         return Path(folder) / "torchsiren" / f"{self.name}-{tag}-triton{triton.__version__}.json"
 
@@ -78,9 +81,15 @@ class Choices:
         return self._by_device[device_name]
 
     def get(self, device_name: str, key: tuple) -> str | None:
-        return self._table(device_name).get(repr(key))
+        form = self._seen.get((device_name, key))
+        if form is None:
+            form = self._table(device_name).get(repr(key))
+            if form is not None:
+                self._seen[(device_name, key)] = form
+        return form
 
     def set(self, device_name: str, key: tuple, value: str) -> None:
+        self._seen[(device_name, key)] = value
         table = self._table(device_name)
         table[repr(key)] = value
         path = self._file(device_name)

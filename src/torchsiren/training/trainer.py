@@ -29,8 +29,8 @@ class TrainResult:
     wall_time_s: float
     history: list[dict] = field(default_factory=list)
     reached_target: bool = False  # stopped early: a logged PSNR reached TrainConfig.target_psnr
-    timings: dict = field(default_factory=dict)  # seconds: preparing, first step (kernel compilation), evaluation,
-    # checkpoints
+    # seconds: preparing (optimizer, generator, resume), first step (kernel compilation), evaluation, checkpoints
+    timings: dict = field(default_factory=dict)
 
     @property
     def last(self) -> dict:
