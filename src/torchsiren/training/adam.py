@@ -5,6 +5,10 @@ between the two. The kernel takes the step when the parameters are CUDA float32 
 gradients and plain Adam options (no amsgrad, maximize or differentiable); anything else, or
 implementation="torch", is torch's own step. On the CPU "auto" is torch's step; "fused" runs the kernel under
 Triton's interpreter (the tests).
+
+torch.optim.Optimizer wraps add_param_group, zero_grad and (load_)state_dict in a dynamo "disable" whose first call
+imports torch._dynamo (one to three seconds of a command's start). Outside torch.compile that wrapper does nothing,
+so there the methods run unwrapped: a CUDA run that takes the kernel step never pays the import.
 """
 from __future__ import annotations
 
@@ -13,6 +17,18 @@ from collections.abc import Iterable
 import torch
 
 from ..kernels.dispatch import check_implementation, use_fused
+
+
+def _unwrapped(name: str):
+    """torch.optim.Optimizer.<name> without its dynamo-disable wrapper, except while torch.compile traces."""
+    wrapped = getattr(torch.optim.Optimizer, name)
+    plain = getattr(wrapped, "__wrapped__", wrapped)
+
+    def method(self, *args, **kwargs):
+        return (wrapped if torch.compiler.is_compiling() else plain)(self, *args, **kwargs)
+
+    method.__name__, method.__doc__ = name, wrapped.__doc__
+    return method
 
 
 class Adam(torch.optim.Adam):
@@ -25,6 +41,11 @@ class Adam(torch.optim.Adam):
         capturable = any(t.is_cuda for t in tensors)
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, capturable=capturable)
         self.implementation = check_implementation(implementation)
+
+    add_param_group = _unwrapped("add_param_group")
+    zero_grad = _unwrapped("zero_grad")
+    state_dict = _unwrapped("state_dict")
+    load_state_dict = _unwrapped("load_state_dict")
 
     def _kernel_takes(self) -> bool:
         """Whether every parameter with a gradient can be updated by the kernel (else torch's step runs)."""
