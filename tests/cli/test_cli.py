@@ -151,3 +151,19 @@ def test_loading_warnings_are_relayed_once_and_deprecations_are_not(capsys):
             warnings.warn("skipped 2 unreadable file(s) in imgs")
             warnings.warn("Setting the shape on a NumPy array has been deprecated", DeprecationWarning)
     assert capsys.readouterr().out == "warning: skipped 2 unreadable file(s) in imgs\n"
+
+
+def test_each_command_parses_with_only_its_own_module():
+    """build_parser(argv) imports one command's module: COMMANDS must name every command and its module."""
+    import argparse
+    from torchsiren.cli.main import COMMANDS, build_parser
+
+    def commands(parser):
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return action.choices
+
+    assert set(commands(build_parser())) == set(COMMANDS)
+    for name, module in COMMANDS.items():
+        own = commands(build_parser(["--quiet", name, "x"]))
+        assert name in own
+        assert all(COMMANDS[other] == module for other in own)

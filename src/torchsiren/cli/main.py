@@ -14,14 +14,25 @@ _STARTED = [time.perf_counter()]  # the command's clock: from here (before torch
 from ..errors import TorchSirenError, TrainingInterrupted
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from . import bench, compare, convert, fit, hypernet, many, pde, poisson, render, shape
+# the module of cli/ that defines each command, in the order `--help` lists them
+MODULES = ("fit", "many", "hypernet", "render", "compare", "poisson", "pde", "shape", "bench", "convert")
+COMMANDS = {"fit": "fit", "fit-many": "many", "hypernet": "hypernet", "render": "render", "compare": "compare",
+            "poisson": "poisson", "poisson-edit": "poisson", "helmholtz": "pde", "helmholtz-inverse": "pde",
+            "fwi": "pde", "wave": "pde", "mesh": "shape", "evaluate-mesh": "shape", "bench": "bench",
+            "convert": "convert"}
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given the command line, only its command's module is imported (the others' imports cost a
+    few tenths of a second), else every command is defined (for --help and misspelled commands)."""
+    import importlib
     from .common import Parser
     parser = Parser(prog="torchsiren", description="Sine-activated implicit neural representations (SIREN).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for module in (fit, many, hypernet, render, compare, poisson, pde, shape, bench, convert):
-        module.add_parser(sub)
+    command = next((token for token in argv or () if not token.startswith("-")), None)
+    for name in [COMMANDS[command]] if command in COMMANDS else MODULES:
+        importlib.import_module(f".{name}", __package__).add_parser(sub)
     _name_flags(parser)
     return parser
 
@@ -73,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     started = _STARTED.pop() if _STARTED else time.perf_counter()
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     with _deferred_interrupt() as interrupted:  # importing torch takes a second or two
-        parser = build_parser()
+        parser = build_parser(argv)
     if interrupted:
         sys.stderr.write("torchsiren: interrupted\n")
         return 130
