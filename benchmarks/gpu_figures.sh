@@ -8,7 +8,7 @@
 #   quality    fit seeds, Poisson on each precision, the FWI and wave runs                 ~10 min
 #   omega      the first-layer ω₀ sweep at full size (docs/results.md, Audio)              ~15 min
 #   signals    bench audio and video-fit; compare audio (counting) and video               ~8 min
-#   race       the 512² × 300 video: reference 3000 steps, then torchsiren at T/10, T/3   two runs of < 10 min
+#   race       the 512² × 300 video: reference 3000 steps, then torchsiren at T/10, T/3   ~8 + 5 min
 #   shapes     fit sdf on each bundled shape; compare sdf; the room against reference code for the same
 #              wall time; mesh timings at 512/1024/2048; the blocks' bound and TF32 against the dense grid  ~15 min
 #   many       bench fit-many (1024 patches batched vs one by one); fit-many on the patches; the same runs
