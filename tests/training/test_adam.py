@@ -143,12 +143,13 @@ def test_options_the_kernel_does_not_take_fall_back_to_torch():
 def test_kernel_step_and_bookkeeping_never_import_dynamo():
     """The optimizer's own calls (construction, step, zero_grad, state_dict round trip) leave torch._dynamo
     unimported, as its import costs a command's start one to three seconds."""
+    import os
     import subprocess
     import sys
     code = ("import sys, torch\nfrom torchsiren.training import Adam\nm = torch.nn.Linear(3, 4)\n"
             "o = Adam(m.parameters(), lr=1e-3, implementation='fused')\nfor _ in range(2):\n"
             "    m(torch.randn(2, 3)).sum().backward(); o.step(); o.zero_grad()\n"
             "o.load_state_dict(o.state_dict())\nprint('torch._dynamo' in sys.modules)")
-    env = {**__import__("os").environ, "TRITON_INTERPRET": "1"}  # the kernel step on CPU tensors, any machine
+    env = {**os.environ, "TRITON_INTERPRET": "1"}  # the kernel step on CPU tensors, any machine
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "False", out.stderr

@@ -15,7 +15,6 @@ from ..errors import TorchSirenError, TrainingInterrupted
 
 
 # the module of cli/ that defines each command, in the order `--help` lists them
-MODULES = ("fit", "many", "hypernet", "render", "compare", "poisson", "pde", "shape", "bench", "convert")
 COMMANDS = {"fit": "fit", "fit-many": "many", "hypernet": "hypernet", "render": "render", "compare": "compare",
             "poisson": "poisson", "poisson-edit": "poisson", "helmholtz": "pde", "helmholtz-inverse": "pde",
             "fwi": "pde", "wave": "pde", "mesh": "shape", "evaluate-mesh": "shape", "bench": "bench",
@@ -31,7 +30,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     command = next((token for token in argv or () if not token.startswith("-")), None)
-    for name in [COMMANDS[command]] if command in COMMANDS else MODULES:
+    for name in [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values()):
         importlib.import_module(f".{name}", __package__).add_parser(sub)
     _name_flags(parser)
     return parser
