@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Rerun every GPU figure the docs quote, on one CUDA GPU, writing into OUT (default benchmarks/results/new).
-# Parts (run all with no argument, or name some):
+# Parts (run the first six with no argument, or name some; parts other than bench and cli measure quality and
+# may share the GPU, run side by side, when their times are not the figure):
 #   bench      torchsiren bench, fp16 and tf32 rows (docs/performance.md)                   ~4 min
 #   compare    compare image (2000 steps) and compare poisson --from gradient (10k steps)  ~8 min
 #   laplacian  compare poisson --from laplacian (10k steps; the paper's Table 1)           ~10 min
 #   helmholtz  three seeds of the 30k-step Helmholtz command, two at a time                ~13 min
-#   quality    fit seeds, Poisson on each precision, the FWI and wave runs                 ~10 min
+#   quality    fit seeds; Poisson on each precision and through autograd                    ~3 min
+#   pde        the helmholtz-inverse and wave runs                                           ~7 min
 #   omega      the first-layer ω₀ sweep at full size (docs/results.md, Audio)              ~15 min
 #   signals    bench audio and video-fit; compare audio (counting) and video               ~8 min
 #   race       the 512² × 300 video: reference 3000 steps, then torchsiren at T/10, T/3   ~8 + 5 min
@@ -19,7 +21,7 @@ set -euo pipefail
 OUT="${OUT:-benchmarks/results/new}"
 mkdir -p "$OUT"
 ts="python -m torchsiren.cli.main"
-parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(bench compare laplacian helmholtz quality)
+parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(bench compare laplacian helmholtz quality pde)
 for part in "${parts[@]}"; do case "$part" in
   bench)
     $ts bench --steps 2000 --device cuda --precision fp16 --out "$OUT/bench_fp16.json"
@@ -38,7 +40,8 @@ for part in "${parts[@]}"; do case "$part" in
   quality)
     python benchmarks/fit_seeds.py 5 fp16 | tee "$OUT/fit_seeds_fp16.txt"
     python benchmarks/laplacian_half_check.py 2000 | tee "$OUT/poisson_laplacian_precisions.txt"
-    python benchmarks/gradient_quality.py 2000 | tee "$OUT/poisson_gradient_fused_vs_autograd.txt"
+    python benchmarks/gradient_quality.py 2000 | tee "$OUT/poisson_gradient_fused_vs_autograd.txt" ;;
+  pde)
     $ts helmholtz-inverse --steps 6000 --medium-warmup 2000 --lr 1e-4 --schedule cosine --precision tf32 \
         --device cuda --quiet --out "$OUT/fwi_6000"
     $ts wave --steps 13000 --curriculum-steps 8000 --pretrain-steps 500 --hidden-features 512 --lr 5e-5 \
