@@ -6,9 +6,10 @@ gradients and plain Adam options (no amsgrad, maximize or differentiable); anyth
 implementation="torch", is torch's own step. On the CPU "auto" is torch's step; "fused" runs the kernel under
 Triton's interpreter (the tests).
 
-torch.optim.Optimizer wraps add_param_group, zero_grad and (load_)state_dict in a dynamo "disable" whose first call
-imports torch._dynamo (one to three seconds of a command's start). Outside torch.compile that wrapper does nothing,
-so there the methods run unwrapped: a CUDA run that takes the kernel step never pays the import.
+torch.optim.Optimizer wraps add_param_group, zero_grad and (load_)state_dict in a dynamo "disable", and
+torch.optim.Adam.step in a grad-mode wrapper with dynamo graph breaks; the first call of either imports
+torch._dynamo (one to three seconds of a command's start). Outside torch.compile those wrappers do nothing, so
+there the methods run unwrapped: a run never pays the import, on the kernel's step or on torch's.
 """
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ def _unwrapped(name: str):
 
     method.__name__, method.__doc__ = name, wrapped.__doc__
     return method
+
+
+# torch.optim.Adam.step's body, without _use_grad_for_differentiable (grad mode off, graph breaks, the import)
+_TORCH_STEP = getattr(torch.optim.Adam.step, "__wrapped__", None)
 
 
 class Adam(torch.optim.Adam):
@@ -68,6 +73,9 @@ class Adam(torch.optim.Adam):
     @torch.no_grad()
     def step(self, closure=None):
         if closure is not None or self.implementation == "torch" or not self._kernel_takes():
+            if (closure is None and _TORCH_STEP is not None and not torch.compiler.is_compiling()
+                    and not any(g["differentiable"] for g in self.param_groups)):
+                return _TORCH_STEP(self)  # under no_grad, as the wrapper would put it for a non-differentiable step
             return super().step(closure)
         for group in self.param_groups:
             params = [p for p in group["params"] if p.grad is not None]
