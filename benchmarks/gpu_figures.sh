@@ -2,8 +2,8 @@
 # Rerun every GPU figure the docs quote, on one CUDA GPU, writing into OUT (default benchmarks/results/new).
 # Parts (run the first six with no argument, or name some; parts other than bench and cli measure quality and
 # may share the GPU, run side by side, when their times are not the figure):
-#   bench      torchsiren bench, fp16 and tf32 rows (docs/performance.md)                   ~4 min
-#   compare    compare image (2000 steps) and compare poisson --from gradient (10k steps)  ~8 min
+#   bench      torchsiren bench, fp16 and tf32 rows (docs/performance.md)                   ~9 min
+#   compare    compare image (2000 steps) and compare poisson --from gradient (10k steps)  ~5 min
 #   laplacian  compare poisson --from laplacian (10k steps; the paper's Table 1)           ~10 min
 #   helmholtz  three seeds of the 30k-step Helmholtz command, two at a time                ~13 min
 #   quality    fit seeds; Poisson on each precision and through autograd                    ~3 min
