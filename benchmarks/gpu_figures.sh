@@ -40,7 +40,8 @@ for part in "${parts[@]}"; do case "$part" in
   quality)
     python benchmarks/fit_seeds.py 5 fp16 | tee "$OUT/fit_seeds_fp16.txt"
     python benchmarks/laplacian_half_check.py 2000 | tee "$OUT/poisson_laplacian_precisions.txt"
-    python benchmarks/gradient_quality.py 2000 | tee "$OUT/poisson_gradient_fused_vs_autograd.txt" ;;
+    python benchmarks/gradient_quality.py 2000 | tee "$OUT/poisson_gradient_fused_vs_autograd.txt"
+    python benchmarks/gradient_quality.py 2000 --precision fp16 | tee "$OUT/poisson_gradient_precisions.txt" ;;
   pde)
     $ts helmholtz-inverse --steps 6000 --medium-warmup 2000 --lr 1e-4 --schedule cosine --precision tf32 \
         --device cuda --quiet --out "$OUT/fwi_6000"

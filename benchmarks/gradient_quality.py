@@ -1,7 +1,7 @@
 """Does the hand-written double backward (kernels/gradient.py) train as well as autograd's? Poisson reconstruction
 of the 256² cameraman from its gradients, the same seed and steps through the trainer, with the problem's
 derivative method "auto" (the new path on CUDA) and "autograd"; prints PSNR and wall time of each.
-Usage: python benchmarks/gradient_quality.py [STEPS] [--precision tf32|fp32]"""
+Usage: python benchmarks/gradient_quality.py [STEPS] [--precision tf32|fp32|fp16]"""
 import argparse
 import json
 

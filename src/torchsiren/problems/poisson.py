@@ -64,7 +64,7 @@ class _GradientDomain(Problem):
     """Shared by reconstruction and editing: an image shape, a reference for PSNR, pictures of the result."""
 
     headline = "psnr"
-    gpu_precision = "fp16"  # from gradients 34.6 dB both ways; from the Laplacian 12.65 dB fp16, 12.51 fp32
+    gpu_precision = "fp16"  # keeps both Poisson forms' PSNR (docs/performance.md, "--precision auto")
 
     def _setup(self, reference: np.ndarray, device: torch.device | str) -> None:
         self.reference = np.asarray(reference, np.float32)
