@@ -3,12 +3,16 @@ import numpy as np
 import pytest
 
 from torchsiren import TorchSirenError
-from torchsiren.data import cameraman, load_image, resize_longer_side
+from torchsiren.data import astronaut, cameraman, load_image, resize_longer_side
 
 
-def test_bundled_cameraman_needs_no_download():
+def test_bundled_images_are_scikit_images():
+    """Read without skimage.io, they equal what skimage.data gives (and the loader's fallback is that)."""
+    from skimage import data
     img = cameraman()
     assert img.shape == (512, 512, 1) and img.dtype == np.float32 and 0 <= img.min() < img.max() <= 1
+    np.testing.assert_array_equal(img[..., 0], data.camera() / np.float32(255))
+    np.testing.assert_array_equal(astronaut(), data.astronaut() / np.float32(255))
 
 
 @pytest.mark.parametrize("dtype,maxval", [(np.uint8, 255), (np.uint16, 65535)])

@@ -10,16 +10,26 @@ from ..errors import TorchSirenError
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp")
 
 
+def _skimage_image(name: str) -> np.ndarray:
+    """The image skimage.data.<name>() returns, read from the PNG scikit-image ships with PIL: skimage.data's own
+    reader imports skimage.io, a quarter of a second or more before a command can train."""
+    from skimage import data
+    path = Path(data.__file__).with_name(f"{name}.png")
+    if path.is_file():
+        from PIL import Image
+        with Image.open(path) as image:
+            return np.asarray(image)
+    return getattr(data, name)()
+
+
 def cameraman() -> np.ndarray:
     """The 512² grayscale cameraman that scikit-image ships (no download): (512, 512, 1) in [0, 1]."""
-    from skimage import data
-    return to_float(data.camera())
+    return to_float(_skimage_image("camera"))
 
 
 def astronaut() -> np.ndarray:
     """scikit-image's 512² RGB astronaut: (512, 512, 3) in [0, 1]."""
-    from skimage import data
-    return to_float(data.astronaut())
+    return to_float(_skimage_image("astronaut"))
 
 
 def to_float(array: np.ndarray) -> np.ndarray:
