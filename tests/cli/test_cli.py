@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -127,6 +128,20 @@ def test_no_traceback_from_the_installed_command(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "torchsiren.cli.main", "fit", "image", "--model", "bogus"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_the_program_exits_with_its_output_flushed_and_exit_handlers_run(tmp_path):
+    """The quick exit after main() (no module teardown) still runs atexit handlers and flushes piped output."""
+    marker, out = tmp_path / "atexit-ran", tmp_path / "run"
+    code = (f"import atexit, pathlib, sys\natexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes')\n"
+            "atexit.register(sys.stdout.write, 'goodbye')\n"
+            "from torchsiren.cli.main import run\nsys.argv[1:] = ['fit', 'image', '--size', '16', '--steps', '2', "
+            f"'--device', 'cpu', '--quiet', '--hidden-features', '16', '--out', {str(out)!r}]\nrun()")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # piped output held in a buffer
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "done: psnr" in proc.stdout and proc.stdout.endswith("goodbye") and marker.read_text() == "yes"
+    assert (out / "index.html").exists() and (out / "model.safetensors").exists()
 
 
 def test_fit_image_stops_at_a_target_psnr_and_says_where_the_time_went(tmp_path, capsys):
