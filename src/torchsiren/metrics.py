@@ -11,7 +11,7 @@ def psnr(prediction: np.ndarray, target: np.ndarray, data_range: float = 1.0) ->
     if p.shape != t.shape:
         raise ValueError(f"psnr of arrays of different shapes {p.shape} and {t.shape}")
     mse = float(np.mean((p - t) ** 2))
-    return float("inf") if mse == 0 else float(10 * np.log10(data_range ** 2 / mse))
+    return float("inf") if mse == 0 else psnr_from_mse(mse, data_range)
 
 
 def psnr_from_mse(mse: float, data_range: float = 1.0) -> float:

@@ -52,6 +52,14 @@ class Adam(torch.optim.Adam):
     state_dict = _unwrapped("state_dict")
     load_state_dict = _unwrapped("load_state_dict")
 
+    def _torch_step(self, closure):
+        """torch.optim.Adam's step; unwrapped (under this step's no_grad, as its wrapper would set for a
+        non-differentiable step) unless there is a closure, a differentiable group or a torch.compile trace."""
+        if (closure is None and _TORCH_STEP is not None and not torch.compiler.is_compiling()
+                and not any(g["differentiable"] for g in self.param_groups)):
+            return _TORCH_STEP(self)
+        return super().step(closure)
+
     def _kernel_takes(self) -> bool:
         """Whether every parameter with a gradient can be updated by the kernel (else torch's step runs)."""
         for group in self.param_groups:
@@ -73,10 +81,7 @@ class Adam(torch.optim.Adam):
     @torch.no_grad()
     def step(self, closure=None):
         if closure is not None or self.implementation == "torch" or not self._kernel_takes():
-            if (closure is None and _TORCH_STEP is not None and not torch.compiler.is_compiling()
-                    and not any(g["differentiable"] for g in self.param_groups)):
-                return _TORCH_STEP(self)  # under no_grad, as the wrapper would put it for a non-differentiable step
-            return super().step(closure)
+            return self._torch_step(closure)
         for group in self.param_groups:
             params = [p for p in group["params"] if p.grad is not None]
             if not params:

@@ -140,8 +140,7 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
         if writer:
             run.write_history(history)
 
-    # before the loop: the optimizer, the generator, a resumed checkpoint (torch's own CPU Adam step imports
-    # PyTorch's compiler stack on its first call, 1-3 s once per process: inside first_step_s)
+    # before the loop: the optimizer, the generator, a resumed checkpoint
     spent = {"prepare_s": time.perf_counter() - entered, "first_step_s": 0.0, "evaluation_s": 0.0,
              "checkpoint_s": 0.0}
 
