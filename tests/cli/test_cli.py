@@ -73,6 +73,7 @@ def _bad(tmp_path):
     (["fit", "image", "--size", "0"], "--size must be > 0"),
     (["fit", "image", "--size", "-3"], "--size must be > 0"),
     (["fit", "image", "--steps", "0"], "steps must be > 0"),
+    (["fit", "image", "--target-psnr=-5"], "target-psnr must be a finite number of dB > 0"),
     (["fit", "image", "--lr=-1e-4"], "--lr must be a number"),
     (["fit", "image", "--first-omega", "0"], "omega_0 must be > 0"),
     (["fit", "image", "--hidden-omega", "-30"], "omega_0 must be > 0"),

@@ -49,7 +49,8 @@ def test_fit_many_on_a_folder(tmp_path, capsys):
 def test_fit_many_refuses_what_it_cannot_fit(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     for args, message in [([tmp_path / "empty"], "no readable images"), ([tmp_path / "nope"], "not a folder"),
-                          (["patches", "--count", 0], "--count")]:
+                          (["patches", "--count", 0], "--count"),
+                          (["patches", "--target-psnr", "nan"], "--target-psnr")]:
         code, _, err = run_cli(capsys, "fit-many", *args, "--steps", 2, "--device", "cpu", "--out", tmp_path / "r")
         assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
 

@@ -2,6 +2,7 @@
 sums the images' own MSEs, so each SIREN gets the gradient it would get alone."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ class ManyImageFitting(Problem):
         if batch_size is not None and batch_size < 1:
             raise TorchSirenError(f"batch_size must be >= 1, got {batch_size}", "batch_size")
         self.images, self.device, self.target_psnr = images, torch.device(device), float(target_psnr)
+        if not 0 < self.target_psnr < math.inf:
+            raise TorchSirenError(f"target_psnr must be a finite number of dB > 0, got {target_psnr}", "target_psnr")
         self.names = names or [f"{i:05d}" for i in range(len(images))]
         self.shape = images.shape[1:3]
         self.coords = grid(self.shape, device=self.device)
