@@ -70,17 +70,18 @@ def main() -> None:
                 print(json.dumps(row), flush=True)
                 rows.append(row)
     Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")
-    lines = ["| command | run | steps | quality | training s | ms a step | command s | to page s | to training s | import s | "
-             "prepare s | first step s | report s |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    columns = {"training s": "training_s", "ms a step": "step_ms", "command s": "wall_s", "to page s": "to_page_s",
+               "to training s": "to_training_s", "import s": "import_s", "prepare s": "prepare_s",
+               "first step s": "first_step_s", "report s": "report_s"}
+    lines = ["| command | run | steps | quality | " + " | ".join(columns) + " |", "|---" * (4 + len(columns)) + "|"]
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['command']} | {r['run']} | error: {' '.join(r['error'])} |||||||||||")
+            lines.append(f"| {r['command']} | {r['run']} | error: {' '.join(r['error'])} |" + "|" * (1 + len(columns)))
             continue
-        t = r["timings"]
+        cells = [r.get(key, r["timings"].get(key, "")) for key in columns.values()]
         quality = ", ".join(f"{k} {r[k]}" for k in QUALITY if k in r)
-        lines.append(f"| {r['command']} | {r['run']} | {r['steps']} | {quality} | {t.get('training_s', '')} | "
-                     f"{r['step_ms']} | {r['wall_s']} | {r['to_page_s']} | {r['to_training_s']} | {t.get('import_s', '')} | {t.get('prepare_s', '')} | {t.get('first_step_s', '')} | "
-                     f"{t.get('report_s', '')} |")
+        lines.append(f"| {r['command']} | {r['run']} | {r['steps']} | {quality} | "
+                     + " | ".join(str(c) for c in cells) + " |")
     Path(args.out).with_suffix(".md").write_text("\n".join(lines) + "\n")
 
 

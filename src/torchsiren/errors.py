@@ -1,4 +1,5 @@
 """The one exception type for user mistakes: the CLI turns it into one line on stderr and a non-zero exit."""
+import math
 
 
 class TorchSirenError(Exception):
@@ -18,9 +19,12 @@ class TrainingInterrupted(TorchSirenError):
     """Ctrl-C: a checkpoint was saved and the run can be resumed."""
 
 
-def check_positive(name: str, value: float, *, integer: bool = False) -> None:
-    """Raise a TorchSirenError unless `value` is a positive (integer) number."""
+def check_positive(name: str, value: float, *, integer: bool = False, finite: bool = False, unit: str = "") -> None:
+    """Raise a TorchSirenError unless `value` is a positive (integer; finite) number; `unit` names what it counts
+    in the message ("of dB")."""
     if integer and int(value) != value:
         raise TorchSirenError(f"{name} must be a whole number, got {value}", name)
+    if finite and not 0 < value < math.inf:
+        raise TorchSirenError(f"{name} must be a finite number{unit and ' ' + unit} > 0, got {value}", name)
     if not value > 0:  # also catches NaN
         raise TorchSirenError(f"{name} must be > 0, got {value}", name)

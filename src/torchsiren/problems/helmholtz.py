@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from ..data.grid import grid
-from ..errors import TorchSirenError
+from ..errors import TorchSirenError, check_positive
 from .constraint import Batch, Constraint, Problem
 from .fitting import predict_grid
 
@@ -55,13 +55,10 @@ class Helmholtz(Problem):
                  source_points: int = 100, eval_size: int = 256, device: torch.device | str = "cpu",
                  center: tuple[float, float] = (0.0, 0.0), norm: str = "l1", flux_weight: float | None = None,
                  flux_radius: float | None = None, flux_points: int = 256) -> None:
-        if not 0 < wavenumber < math.inf:
-            raise TorchSirenError(f"wavenumber must be a finite number > 0, got {wavenumber}", "wavenumber")
+        check_positive("wavenumber", wavenumber, finite=True)
         if velocity not in VELOCITIES:
             raise TorchSirenError(f"velocity must be one of {', '.join(VELOCITIES)}, got {velocity!r}", "velocity")
-        if not 0 < inclusion_velocity < math.inf:
-            raise TorchSirenError(f"inclusion_velocity must be a finite number > 0, got {inclusion_velocity}",
-                                  "inclusion_velocity")
+        check_positive("inclusion_velocity", inclusion_velocity, finite=True)
         if norm not in ("l1", "l2"):
             raise TorchSirenError(f"norm must be l1 or l2, got {norm!r}", "norm")
         if not 0 <= pml_width < 1:

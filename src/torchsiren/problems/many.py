@@ -2,7 +2,6 @@
 sums the images' own MSEs, so each SIREN gets the gradient it would get alone."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from torch import nn
 
 from ..data.grid import grid
 from ..distributed import data_shard, share
-from ..errors import TorchSirenError
+from ..errors import TorchSirenError, check_positive
 from ..metrics import psnr_from_mse
 from .constraint import Batch, Constraint, Problem
 
@@ -35,8 +34,7 @@ class ManyImageFitting(Problem):
         if batch_size is not None and batch_size < 1:
             raise TorchSirenError(f"batch_size must be >= 1, got {batch_size}", "batch_size")
         self.images, self.device, self.target_psnr = images, torch.device(device), float(target_psnr)
-        if not 0 < self.target_psnr < math.inf:
-            raise TorchSirenError(f"target_psnr must be a finite number of dB > 0, got {target_psnr}", "target_psnr")
+        check_positive("target_psnr", self.target_psnr, finite=True, unit="of dB")
         self.names = names or [f"{i:05d}" for i in range(len(images))]
         self.shape = images.shape[1:3]
         self.coords = grid(self.shape, device=self.device)

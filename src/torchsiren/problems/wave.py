@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..errors import TorchSirenError
+from ..errors import TorchSirenError, check_positive
 from .constraint import Batch, Constraint, Problem
 
 MAX_REFERENCE_UPDATES = 4e9  # the finite-difference reference: about a minute on one CPU core
@@ -66,10 +66,8 @@ class WaveEquation(Problem):
     def __init__(self, velocity: float = 1.0, sigma: float = 5e-4, t_max: float = 0.4, points: int = 230 ** 2,
                  initial_points: int = 1000, curriculum_steps: int = 100_000, pretrain_steps: int = 0,
                  eval_size: int = 128, device: torch.device | str = "cpu") -> None:
-        if not 0 < velocity < math.inf:
-            raise TorchSirenError(f"velocity must be a finite number > 0, got {velocity}", "velocity")
-        if not 0 < t_max < math.inf:
-            raise TorchSirenError(f"t_max must be a finite number > 0, got {t_max}", "t_max")
+        check_positive("velocity", velocity, finite=True)
+        check_positive("t_max", t_max, finite=True)
         fine = 4 * (eval_size - 1) + 1  # the finite-difference reference's grid (see reference)
         updates = max(FRAME_TIMES) * velocity / (0.25 * 2 / (fine - 1)) * fine ** 2
         if updates > MAX_REFERENCE_UPDATES:

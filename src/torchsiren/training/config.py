@@ -36,11 +36,10 @@ class TrainConfig:
             raise TorchSirenError(f"seed must be a whole number in [0, 2^63), got {self.seed}", "seed")
         check_positive("log_every", self.log_every, integer=True)
         check_positive("checkpoint_every", self.checkpoint_every, integer=True)
-        if self.grad_clip is not None and not 0 < self.grad_clip < math.inf:
-            raise TorchSirenError(f"grad_clip must be a finite number > 0, got {self.grad_clip}", "grad_clip")
-        if self.target_psnr is not None and not 0 < self.target_psnr < math.inf:  # any fit is at 0 dB or above
-            raise TorchSirenError(f"target_psnr must be a finite number of dB > 0, got {self.target_psnr}",
-                                  "target_psnr")
+        if self.grad_clip is not None:
+            check_positive("grad_clip", self.grad_clip, finite=True)
+        if self.target_psnr is not None:  # any fit is at 0 dB or above
+            check_positive("target_psnr", self.target_psnr, finite=True, unit="of dB")
         if self.precision not in PRECISIONS:
             raise TorchSirenError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}",
                                   "precision")
