@@ -10,6 +10,7 @@ from torch import nn
 from ..data.grid import grid_chunks
 from ..data.image import save_image
 from ..derivatives import evaluate
+from ..kernels.dispatch import plain_torch
 
 DERIVATIVE_CHUNK = 1 << 14
 
@@ -17,12 +18,14 @@ DERIVATIVE_CHUNK = 1 << 14
 @torch.no_grad()
 def network_derivatives(model: nn.Module, shape: tuple[int, int], device: torch.device
                         ) -> tuple[np.ndarray, np.ndarray]:
-    """|∇Φ| and ΔΦ on the pixel grid, averaged over channels: two (H, W) arrays (in coordinate units)."""
+    """|∇Φ| and ΔΦ on the pixel grid, averaged over channels: two (H, W) arrays (in coordinate units). In plain
+    PyTorch: pictures made once a run are not worth compiling the derivative kernels for (seconds on first use)."""
     grads, laps = [], []
-    for coords in grid_chunks(shape, DERIVATIVE_CHUNK, device=device):
-        f = evaluate(model, coords, ("jacobian", "laplacian"))
-        grads.append(f.jacobian.norm(dim=-1).mean(-1).cpu())
-        laps.append(f.laplacian.mean(-1).cpu())
+    with plain_torch():
+        for coords in grid_chunks(shape, DERIVATIVE_CHUNK, device=device):
+            f = evaluate(model, coords, ("jacobian", "laplacian"))
+            grads.append(f.jacobian.norm(dim=-1).mean(-1).cpu())
+            laps.append(f.laplacian.mean(-1).cpu())
     return torch.cat(grads).reshape(shape).numpy(), torch.cat(laps).reshape(shape).numpy()
 
 
