@@ -1,13 +1,18 @@
-"""The speed a user meets: the README's commands run as subprocesses, each twice (the second finds Triton's
-compiled kernels and the autotuner's choices cached), with the command's wall time, the time from its start to
-its index.html and to its first training step, beside the `timings` and quality of its metrics.json.
+"""The speed a user meets: the README's commands run as subprocesses, each at least twice (the later runs find
+Triton's compiled kernels and the autotuner's choices cached), with the command's wall time, the time from its
+start to its index.html and to its first training step, beside the `timings` and quality of its metrics.json.
 
     python benchmarks/cli_timings.py --device cuda --out F.json      # writes F.json and F.md
+
+`--bytecode-cache DIR` runs the commands with Python's bytecode cached in DIR, for an environment whose installed
+packages come without compiled bytecode and may not write it (PYTHONDONTWRITEBYTECODE): `pip install` writes it,
+and without it every process compiles torch's Python sources again (seconds of `import torch`).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -27,11 +32,11 @@ COMMANDS = {
 QUALITY = ("psnr", "snr_db", "psnr_mean")
 
 
-def run(name: str, args: list[str], device: str, folder: Path) -> dict:
+def run(name: str, args: list[str], device: str, folder: Path, env: dict[str, str]) -> dict:
     out = folder / name.split(" (")[0].replace(" ", "-")
     start, started = time.perf_counter(), time.time()
     done = subprocess.run([sys.executable, "-m", "torchsiren.cli.main", *args, "--device", device, "--quiet",
-                           "--out", str(out)], capture_output=True, text=True)
+                           "--out", str(out)], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         return {"command": name, "error": done.stderr.strip().splitlines()[-1:]}
@@ -58,15 +63,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--only", nargs="*", default=None, help="names (prefixes) of the commands to run")
+    parser.add_argument("--runs", type=int, default=2, help="runs of each command (the first with a cold cache)")
+    parser.add_argument("--bytecode-cache", default=None, help="folder for Python's bytecode (see above)")
     parser.add_argument("--out", required=True, help="JSON file (a Markdown table is written beside it)")
     args = parser.parse_args()
+    env = dict(os.environ)
+    if args.bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(args.bytecode_cache).resolve())
+        subprocess.run([sys.executable, "-m", "torchsiren.cli.main", "fit", "image", "--size", "32", "--steps", "2",
+                        "--device", "cpu", "--quiet", "--out", tempfile.mkdtemp()], env=env, check=True,
+                       capture_output=True)  # as after `pip install`: the first run finds the bytecode written
+    attempts = ["first", "second", "third"][:args.runs] + [f"run {i + 1}" for i in range(3, args.runs)]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, cmd in COMMANDS.items():
             if args.only and not any(name.startswith(o) for o in args.only):
                 continue
-            for attempt in ("first", "second"):
-                row = run(name, cmd, args.device, Path(tmp) / attempt) | {"run": attempt}
+            for attempt in attempts:
+                row = run(name, cmd, args.device, Path(tmp) / attempt, env) | {"run": attempt,
+                                                                       "bytecode_cache": bool(args.bytecode_cache)}
                 print(json.dumps(row), flush=True)
                 rows.append(row)
     Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")

@@ -32,8 +32,9 @@ REPORT_MODULES = ("torchsiren.report", "skimage.metrics", "scipy.ndimage", "imag
 
 def import_report_modules() -> threading.Thread:
     """Import the libraries a run folder's report uses (matplotlib, scikit-image's SSIM, the PNG writer) on a side
-    thread while the model trains, so that the report does not wait a second for them after training; an import
-    that fails here fails again, with its message, where the report needs it."""
+    thread while the model trains, so that the report does not wait a second for them after training. Started
+    after the first step: competing for the interpreter during graph capture slows that step by more than the
+    imports take. An import that fails here fails again, with its message, where the report needs it."""
     def work() -> None:
         for name in REPORT_MODULES:
             try:
@@ -64,9 +65,8 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
     if run is not None and not resume:
         run.write_config({"task": problem.task, "model": spec.to_dict(), "train": config.to_dict(),
                           **(settings or {})})
-    if run is not None:
-        import_report_modules()
-    result = train(model, problem, config, run=run, resume=resume, progress=progress)
+    result = train(model, problem, config, run=run, resume=resume, progress=progress,
+                   after_first_step=import_report_modules if run is not None else None)
     metrics = finish_run(problem, model, spec, result, run, device, clock=clock)
     return model, metrics, result
 
