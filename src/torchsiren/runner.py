@@ -1,9 +1,7 @@
 """Running one experiment end to end: model from its spec, the training loop, then the run folder's report."""
 from __future__ import annotations
 
-import importlib
 import platform
-import threading
 import time
 from typing import Any
 
@@ -27,25 +25,6 @@ def make_model(spec: ModelSpec, device: torch.device, seed: int) -> nn.Module:
     return build_model(spec).to(device)
 
 
-REPORT_MODULES = ("torchsiren.report", "skimage.metrics", "scipy.ndimage", "imageio.v3", "PIL.PngImagePlugin")
-
-
-def import_report_modules() -> threading.Thread:
-    """Import the libraries a run folder's report uses (matplotlib, scikit-image's SSIM, the PNG writer) on a side
-    thread while the model trains, so that the report does not wait a second for them after training. Started
-    after the first step: competing for the interpreter during graph capture slows that step by more than the
-    imports take. An import that fails here fails again, with its message, where the report needs it."""
-    def work() -> None:
-        for name in REPORT_MODULES:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the report's own import raises it where it matters
-                pass
-    thread = threading.Thread(target=work, name="torchsiren-report-imports", daemon=True)
-    thread.start()
-    return thread
-
-
 def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: RunDir | None, device: torch.device,
                    settings: dict[str, Any] | None = None, resume: bool = False, progress: bool = True,
                    clock: dict[str, float] | None = None) -> tuple[nn.Module, dict[str, Any], TrainResult]:
@@ -65,8 +44,7 @@ def run_experiment(problem: Problem, spec: ModelSpec, config: TrainConfig, run: 
     if run is not None and not resume:
         run.write_config({"task": problem.task, "model": spec.to_dict(), "train": config.to_dict(),
                           **(settings or {})})
-    result = train(model, problem, config, run=run, resume=resume, progress=progress,
-                   after_first_step=import_report_modules if run is not None else None)
+    result = train(model, problem, config, run=run, resume=resume, progress=progress)
     metrics = finish_run(problem, model, spec, result, run, device, clock=clock)
     return model, metrics, result
 

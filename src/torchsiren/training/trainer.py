@@ -6,7 +6,6 @@ import math
 import signal
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -104,14 +103,13 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimiz
 
 
 def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir | None = None, resume: bool = False,
-          progress: bool = True, after_first_step: Callable[[], object] | None = None) -> TrainResult:
+          progress: bool = True) -> TrainResult:
     """Minimise problem.loss over model's parameters for config.steps steps (in total, counting resumed ones).
 
     With a run folder: metrics.jsonl every `log_every` steps, an atomic checkpoint every `checkpoint_every`
     steps and at the end, model.safetensors at the end. `resume=True` continues from run's checkpoint so that
     the result equals an uninterrupted run. A NaN/inf loss raises TrainingDiverged (the last good checkpoint is
-    kept); Ctrl-C saves a checkpoint and raises TrainingInterrupted. `after_first_step` is called once the first
-    step (compilation, tuning, graph capture) has finished, e.g. to start work that may share the host meanwhile.
+    kept); Ctrl-C saves a checkpoint and raises TrainingInterrupted.
     """
     entered = time.perf_counter()
     config.validate()
@@ -174,8 +172,6 @@ def train(model: nn.Module, problem: Problem, config: TrainConfig, run: RunDir |
                 if not spent["first_step_s"]:  # kernel compilation, autotuning, graph capture
                     _synchronize(device)
                     spent["first_step_s"] = time.perf_counter() - start - wall
-                    if after_first_step is not None:
-                        after_first_step()
                 if step % config.log_every == 0 or step == config.steps:
                     _synchronize(device)  # the queued steps finish here, not inside the evaluation's clock
                     began = time.perf_counter()
