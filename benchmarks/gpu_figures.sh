@@ -78,6 +78,7 @@ for part in "${parts[@]}"; do case "$part" in
   hypernet)
     $ts hypernet train --device cuda --quiet --out "$OUT/hypernet_patches" ;;
   cli)
-    python benchmarks/cli_timings.py --device cuda --out "$OUT/cli_timings.json" ;;
+    python benchmarks/cli_timings.py --device cuda --bytecode-cache "${TMPDIR:-/tmp}/torchsiren-bytecode" \
+        --out "$OUT/cli_timings.json" ;;
   *) echo "unknown part $part" >&2; exit 2 ;;
 esac; done
