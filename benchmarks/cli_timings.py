@@ -81,8 +81,8 @@ def main() -> None:
             if args.only and not any(name.startswith(o) for o in args.only):
                 continue
             for attempt in attempts:
-                row = run(name, cmd, args.device, Path(tmp) / attempt, env) | {"run": attempt,
-                                                                       "bytecode_cache": bool(args.bytecode_cache)}
+                row = run(name, cmd, args.device, Path(tmp) / attempt, env)
+                row |= {"run": attempt, "bytecode_cache": bool(args.bytecode_cache)}
                 print(json.dumps(row), flush=True)
                 rows.append(row)
     Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")
